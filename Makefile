@@ -1,0 +1,45 @@
+# Bekal: two commands do everything on a fresh machine.
+#   make demo   run Bekal with demo data on its embedded PostgreSQL
+#   make test   run the whole test suite
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+SIZE ?= 100000
+DURATION ?= 20
+
+.PHONY: demo test lint bench-signup clean install browser
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian's Chromium drives the browser tests; no browser is downloaded.
+browser:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Install Debian's chromium package: sudo apt-get install chromium"; exit 1; fi; }
+
+messages: $(STAMP)
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+
+demo: $(STAMP) messages
+	$(PY) -m bin.demo
+
+test: $(STAMP) browser messages
+	$(PY) -m pytest -q
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy bekal/core bekal/regions bekal/identity bekal/accounts bekal/notifications
+
+bench-signup: $(STAMP) messages
+	$(PY) -m bench.signup --duration $(DURATION)
+
+clean:
+	rm -rf $(VENV) var

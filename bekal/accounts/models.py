@@ -1,0 +1,100 @@
+"""People who use Bekal: participants, regional officers, programme-office staff."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def normalize_email(email: str) -> str:
+    """Emails are compared without case and surrounding spaces (the whole address)."""
+    return email.strip().lower()
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(email=normalize_email(username or ""))
+
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> User:
+        user = self.model(email=normalize_email(email), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> User:
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        fields.setdefault("role", User.Role.PROGRAMME_ADMIN)
+        fields.setdefault("email_confirmed_at", timezone.now())
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    class Role(models.TextChoices):
+        PARTICIPANT = "participant", _("Participant")
+        REGIONAL_OFFICER = "regional_officer", _("Regional labour office officer")
+        PROGRAMME_ADMIN = "programme_admin", _("Programme office")
+
+    #: Stored normalized (trimmed, lower case), so uniqueness is case-insensitive.
+    email = models.EmailField(_("email address"), max_length=254, unique=True)
+    full_name = models.CharField(_("full name"), max_length=150)
+    role = models.CharField(max_length=32, choices=Role.choices, default=Role.PARTICIPANT)
+    #: The regency/city an officer works for: an officer sees only this region.
+    region = models.ForeignKey(
+        "regions.Regency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("region"),
+    )
+    email_confirmed_at = models.DateTimeField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+    #: The language the person chose; emails are written in it.
+    language = models.CharField(max_length=8, default="id")
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class AuthThrottle(models.Model):
+    """Counters of failed logins and reset requests, per account and per IP address.
+
+    Kept in PostgreSQL (not the cache) so that every app server sees the same counts and
+    a restart does not reset a lockout. Keys are hashed so no email is stored here.
+    """
+
+    scope = models.CharField(max_length=32)
+    key_hash = models.CharField(max_length=64)
+    window_started_at = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key_hash"], name="accounts_throttle_unique"),
+        ]

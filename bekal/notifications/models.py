@@ -1,0 +1,40 @@
+"""Every message Bekal sends is kept in the outbox, then delivered by a worker job."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OutboxMessage(models.Model):
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Email")
+        SMS = "sms", _("SMS")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    #: What kind of message this is ("account_confirmation", "password_reset", ...).
+    kind = models.CharField(max_length=64)
+    recipient = models.CharField(max_length=254)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    subject = models.CharField(max_length=255, blank=True)
+    body = models.TextField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.channel}:{self.kind} -> {self.recipient}"

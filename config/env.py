@@ -1,0 +1,124 @@
+"""The only reader of environment variables.
+
+Every setting that can change between machines is read here, typed, and documented.
+`.env.example` lists the same names. Outside dev and test, a missing required secret
+stops the boot.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+class MissingSetting(RuntimeError):
+    pass
+
+
+def _str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return default if raw is None or raw.strip() == "" else int(raw)
+
+
+def _list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+@dataclass(frozen=True)
+class Env:
+    #: "prod", "dev" or "test"; chosen by the settings module, not by the environment.
+    DEBUG: bool
+    #: Signs sessions, confirmation and reset links. Required in production.
+    SECRET_KEY: str
+    #: postgres://user:password@host:port/name. Unset: Bekal starts its embedded PostgreSQL.
+    DATABASE_URL: str
+    #: Keys for personal data (NIK, KK, phone): comma-separated, newest first, for rotation.
+    PII_KEYS: list[str]
+    #: Key of the keyed hash (blind index) used to look NIKs up. Never rotated in place.
+    BLIND_INDEX_KEY: str
+    ALLOWED_HOSTS: list[str]
+    CSRF_TRUSTED_ORIGINS: list[str]
+    #: The public address of the portal, used in links sent by email and SMS.
+    SITE_URL: str
+    #: redis://... for shared rate-limit counters across app servers. Unset: database cache.
+    REDIS_URL: str
+    EMAIL_HOST: str
+    EMAIL_PORT: int
+    EMAIL_HOST_USER: str
+    EMAIL_HOST_PASSWORD: str
+    EMAIL_USE_TLS: bool
+    DEFAULT_FROM_EMAIL: str
+    #: Show /dev/outbox, where every email and SMS can be read (demo and tests only).
+    DEV_OUTBOX: bool
+    #: How many gunicorn workers `bin/serve` starts.
+    WEB_CONCURRENCY: int
+    #: Database name used by the test suite (lets two suites share one server).
+    TEST_DATABASE_NAME: str
+
+
+def settings_mode() -> str:
+    """prod, dev or test: the last part of DJANGO_SETTINGS_MODULE (config.settings.<mode>)."""
+    module = _str("DJANGO_SETTINGS_MODULE", "config.settings.prod")
+    return module.rsplit(".", 1)[-1]
+
+
+def read(*, mode: str) -> Env:
+    dev_like = mode in {"dev", "test"}
+    secret = _str("SECRET_KEY")
+    pii_keys = _list("PII_KEYS", [])
+    blind_key = _str("BLIND_INDEX_KEY")
+    if not dev_like:
+        missing = [
+            name
+            for name, value in (
+                ("SECRET_KEY", secret),
+                ("PII_KEYS", pii_keys),
+                ("BLIND_INDEX_KEY", blind_key),
+            )
+            if not value
+        ]
+        if missing:
+            raise MissingSetting(
+                "Required settings are missing: " + ", ".join(missing) + " (see .env.example)"
+            )
+    # Dev and test keys are fixed and public on purpose: they protect nothing real.
+    secret = secret or f"bekal-{mode}-secret-key-not-for-production"
+    pii_keys = pii_keys or [f"bekal-{mode}-pii-key-not-for-production"]
+    blind_key = blind_key or f"bekal-{mode}-blind-index-key-not-for-production"
+    return Env(
+        DEBUG=_bool("DEBUG", mode == "dev"),
+        SECRET_KEY=secret,
+        DATABASE_URL=_str("DATABASE_URL"),
+        PII_KEYS=pii_keys,
+        BLIND_INDEX_KEY=blind_key,
+        ALLOWED_HOSTS=_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"]),
+        CSRF_TRUSTED_ORIGINS=_list("CSRF_TRUSTED_ORIGINS", []),
+        SITE_URL=_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        REDIS_URL=_str("REDIS_URL"),
+        EMAIL_HOST=_str("EMAIL_HOST"),
+        EMAIL_PORT=_int("EMAIL_PORT", 587),
+        EMAIL_HOST_USER=_str("EMAIL_HOST_USER"),
+        EMAIL_HOST_PASSWORD=_str("EMAIL_HOST_PASSWORD"),
+        EMAIL_USE_TLS=_bool("EMAIL_USE_TLS", True),
+        DEFAULT_FROM_EMAIL=_str("DEFAULT_FROM_EMAIL", "Bekal <no-reply@bekal.example>"),
+        DEV_OUTBOX=_bool("DEV_OUTBOX", dev_like),
+        WEB_CONCURRENCY=_int("WEB_CONCURRENCY", 4),
+        TEST_DATABASE_NAME=_str("TEST_DATABASE_NAME", "test_bekal"),
+    )

@@ -1,0 +1,164 @@
+"""Settings shared by every environment, with safe production defaults (DEBUG off)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from config import database
+from config.env import BASE_DIR, read, settings_mode
+
+MODE = settings_mode()
+ENV = read(mode=MODE)
+
+SECRET_KEY = ENV.SECRET_KEY
+DEBUG = ENV.DEBUG
+ALLOWED_HOSTS = ENV.ALLOWED_HOSTS
+CSRF_TRUSTED_ORIGINS = ENV.CSRF_TRUSTED_ORIGINS
+SITE_URL = ENV.SITE_URL
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "procrastinate.contrib.django",
+    "bekal.core",
+    "bekal.regions",
+    "bekal.identity",
+    "bekal.notifications",
+    "bekal.accounts",
+    "bekal.web.portal",
+    "bekal.web.devtools",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    }
+]
+
+DATABASES = {
+    "default": database.django_database(
+        database.database_url(ENV.DATABASE_URL), test_name=ENV.TEST_DATABASE_NAME
+    )
+}
+DATABASES["default"]["OPTIONS"]["pool"] = {"min_size": 1, "max_size": 8, "timeout": 10}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["bekal.accounts.backends.EmailBackend"]
+PASSWORD_HASHERS = [
+    "bekal.accounts.hashers.Argon2idHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "portal:login"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "portal:login"
+
+# Bahasa Indonesia first, English second. Time: Asia/Jakarta for people, UTC in the database.
+LANGUAGE_CODE = "id"
+LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Jakarta"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "var" / "static"
+MEDIA_ROOT = BASE_DIR / "var" / "media"
+
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": ENV.REDIS_URL}
+        if ENV.REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "bekal_cache",
+        }
+    )
+}
+
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = ENV.EMAIL_HOST
+EMAIL_PORT = ENV.EMAIL_PORT
+EMAIL_HOST_USER = ENV.EMAIL_HOST_USER
+EMAIL_HOST_PASSWORD = ENV.EMAIL_HOST_PASSWORD
+EMAIL_USE_TLS = ENV.EMAIL_USE_TLS
+DEFAULT_FROM_EMAIL = ENV.DEFAULT_FROM_EMAIL
+
+
+# Personal data protection (see bekal.core.crypto).
+BEKAL_PII_KEYS = ENV.PII_KEYS
+BEKAL_BLIND_INDEX_KEY = ENV.BLIND_INDEX_KEY
+BEKAL_DEV_OUTBOX = ENV.DEV_OUTBOX
+
+# Accounts: confirmation links and throttles (NIST SP 800-63B 5.2.2: at most 100 failed
+# attempts per account; we are stricter and add a per-address limit).
+BEKAL_CONFIRMATION_MAX_AGE = 3 * 24 * 3600
+BEKAL_PASSWORD_RESET_MAX_AGE = 3600
+BEKAL_CONFIRMATION_RESEND_INTERVAL = 60
+BEKAL_CONFIRMATION_RESEND_PER_DAY = 5
+BEKAL_LOGIN_FAILURES_PER_ACCOUNT = 10
+BEKAL_LOGIN_FAILURES_PER_IP = 50
+BEKAL_LOGIN_LOCKOUT_SECONDS = 15 * 60
+BEKAL_RESET_REQUESTS_PER_ACCOUNT = 3
+BEKAL_RESET_REQUESTS_PER_IP = 20
+BEKAL_RESET_WINDOW_SECONDS = 3600
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "bekal": {"level": "INFO"},
+        "procrastinate": {"level": "WARNING"},
+    },
+}

@@ -1,0 +1,12 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("bekal.web.portal.urls")),
+]
+
+if settings.BEKAL_DEV_OUTBOX:
+    urlpatterns.insert(0, path("dev/", include("bekal.web.devtools.urls")))

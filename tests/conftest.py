@@ -1,0 +1,37 @@
+"""Test-wide fixtures: PostgreSQL (embedded unless DATABASE_URL is set), no network."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from typing import Any
+
+import pytest
+
+_real_connect = socket.socket.connect
+
+
+def _guarded_connect(self: socket.socket, address: Any) -> Any:
+    """Tests may talk to this machine only (loopback and Unix sockets)."""
+    if self.family in (socket.AF_INET, socket.AF_INET6):
+        host = address[0]
+        try:
+            loopback = ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            loopback = host == "localhost"
+        if not loopback:
+            raise OSError(f"network access blocked in tests: {address!r}")
+    return _real_connect(self, address)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The official regions are reference data every test may rely on: load them once."""
+    from bekal.regions.services import load_regions
+
+    with django_db_blocker.unblock():
+        load_regions()
