@@ -52,3 +52,18 @@ def _regions_after_flush(request: pytest.FixtureRequest) -> None:
 
     if not Province.objects.exists():
         load_regions()
+
+
+def run_worker() -> None:
+    """Run Bekal's real Procrastinate worker until the queue is empty."""
+    from procrastinate.contrib.django import app
+
+    # As `manage.py procrastinate worker` does: the worker gets its own async connector.
+    worker_app = app.with_connector(app.connector.get_worker_connector())
+    worker_app.run_worker(wait=False, install_signal_handlers=False, listen_notify=False)
+
+
+@pytest.fixture
+def worker() -> Any:
+    """Call `worker()` to process every job queued so far (needs committed data)."""
+    return run_worker

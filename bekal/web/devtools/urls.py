@@ -1,4 +1,6 @@
 from django.urls import path
 
+from bekal.web.devtools import views
+
 app_name = "devtools"
-urlpatterns: list = []
+urlpatterns = [path("outbox/", views.outbox, name="outbox")]

@@ -1,4 +1,20 @@
 from django.urls import path
 
+from bekal.web.portal import views
+
 app_name = "portal"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("daftar/", views.sign_up, name="sign_up"),
+    path("daftar/cek-email/", views.sign_up_done, name="sign_up_done"),
+    path("konfirmasi/kirim-ulang/", views.resend_confirmation, name="resend_confirmation"),
+    path("konfirmasi/<str:token>/", views.confirm_email, name="confirm_email"),
+    path("masuk/", views.log_in, name="login"),
+    path("keluar/", views.log_out, name="logout"),
+    path("sandi/lupa/", views.password_reset, name="password_reset"),
+    path(
+        "sandi/atur/<str:uidb64>/<str:token>/",
+        views.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+]

@@ -1,0 +1,54 @@
+"""Queue messages in the outbox; a worker job delivers them.
+
+The outbox row and the delivery job are written in the caller's transaction: a sign-up
+that commits has its confirmation email queued, and one that rolls back sends nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from bekal.notifications.models import OutboxMessage
+
+
+@transaction.atomic
+def queue_email(
+    *,
+    to: str,
+    kind: str,
+    subject: str,
+    body: str,
+    user: Any = None,
+) -> OutboxMessage:
+    from bekal.notifications.tasks import deliver_message
+
+    message = OutboxMessage.objects.create(
+        channel=OutboxMessage.Channel.EMAIL,
+        kind=kind,
+        recipient=to,
+        user=user,
+        subject=subject[:255],
+        body=body,
+    )
+    deliver_message.defer(message_id=message.pk)
+    return message
+
+
+def queue_templated_email(
+    *,
+    to: str,
+    kind: str,
+    template: str,
+    context: dict[str, Any],
+    language: str,
+    user: Any = None,
+) -> OutboxMessage:
+    """Render `<template>_subject.txt` and `<template>_body.txt` in the recipient's language."""
+    with translation.override(language):
+        subject = render_to_string(f"{template}_subject.txt", context).strip()
+        body = render_to_string(f"{template}_body.txt", context)
+    return queue_email(to=to, kind=kind, subject=" ".join(subject.split()), body=body, user=user)
