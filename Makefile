@@ -29,7 +29,7 @@ messages: $(STAMP)
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
 
 demo: $(STAMP) messages
-	$(PY) -m bin.demo
+	$(PY) manage.py demo
 
 test: $(STAMP) browser messages
 	$(PY) -m pytest -q

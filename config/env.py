@@ -67,7 +67,9 @@ class Env:
     DEFAULT_FROM_EMAIL: str
     #: Show /dev/outbox, where every email and SMS can be read (demo and tests only).
     DEV_OUTBOX: bool
-    #: How many gunicorn workers `bin/serve` starts.
+    #: Session and CSRF cookies only over HTTPS. Default: on unless DEBUG.
+    SECURE_COOKIES: bool
+    #: How many gunicorn workers serve the app (see README, "Serving in production").
     WEB_CONCURRENCY: int
     #: Database name used by the test suite (lets two suites share one server).
     TEST_DATABASE_NAME: str
@@ -119,6 +121,7 @@ def read(*, mode: str) -> Env:
         EMAIL_USE_TLS=_bool("EMAIL_USE_TLS", True),
         DEFAULT_FROM_EMAIL=_str("DEFAULT_FROM_EMAIL", "Bekal <no-reply@bekal.example>"),
         DEV_OUTBOX=_bool("DEV_OUTBOX", dev_like),
+        SECURE_COOKIES=_bool("SECURE_COOKIES", mode == "prod"),
         WEB_CONCURRENCY=_int("WEB_CONCURRENCY", 4),
         TEST_DATABASE_NAME=_str("TEST_DATABASE_NAME", "test_bekal"),
     )

@@ -2,7 +2,5 @@
 
 from config.settings.base import *  # noqa: F403
 
-SESSION_COOKIE_SECURE = False
-CSRF_COOKIE_SECURE = False
 # Mail is recorded in the outbox table and shown at /dev/outbox; nothing leaves the machine.
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -3,8 +3,6 @@
 from config.settings.base import *  # noqa: F403
 
 DEBUG = False
-SESSION_COOKIE_SECURE = False
-CSRF_COOKIE_SECURE = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DATABASES["default"]["OPTIONS"].pop("pool", None)  # noqa: F405
 ALLOWED_HOSTS = ["*"]

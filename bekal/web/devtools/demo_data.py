@@ -1,0 +1,58 @@
+"""Demo data, built through the same services a person's actions call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from bekal.accounts import services as accounts
+from bekal.accounts.models import User
+from bekal.regions.models import Regency
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    email: str
+    password: str
+
+
+PASSWORD = "bekal-demo-2026"
+
+PARTICIPANT = DemoLogin("participant", "peserta@bekal.example", PASSWORD)
+ADMIN = DemoLogin("programme office admin", "admin@bekal.example", PASSWORD)
+OFFICER = DemoLogin("officer, Disnaker Kota Bengkulu", "disnaker.kotabengkulu@bekal.example", PASSWORD)
+
+
+def _confirmed_participant(*, email: str, full_name: str) -> User:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = accounts.sign_up(full_name=full_name, email=email, password=PASSWORD)
+        assert user is not None
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = timezone.now()
+        user.save(update_fields=["email_confirmed_at"])
+    return user
+
+
+@transaction.atomic
+def load_demo_data() -> list[DemoLogin]:
+    """Idempotent: running it again changes nothing that is already there."""
+    _confirmed_participant(email=PARTICIPANT.email, full_name="Siti Aminah")
+
+    if not User.objects.filter(email=ADMIN.email).exists():
+        User.objects.create_superuser(
+            email=ADMIN.email, password=ADMIN.password, full_name="Admin Manajemen Pelaksana"
+        )
+    if not User.objects.filter(email=OFFICER.email).exists():
+        User.objects.create_user(
+            email=OFFICER.email,
+            password=OFFICER.password,
+            full_name="Petugas Disnaker Kota Bengkulu",
+            role=User.Role.REGIONAL_OFFICER,
+            region=Regency.objects.get(code="17.71"),
+            email_confirmed_at=timezone.now(),
+        )
+    return [PARTICIPANT, ADMIN, OFFICER]

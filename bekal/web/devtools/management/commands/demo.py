@@ -1,0 +1,76 @@
+"""`make demo`: migrate, load regions and demo data, run the web server and the worker.
+
+This process holds the embedded PostgreSQL (when DATABASE_URL is unset); Ctrl-C stops
+the web server, the worker and then PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connection
+
+from bekal.web.devtools.demo_data import load_demo_data
+
+
+class Command(BaseCommand):
+    help = "Run Bekal with demo data: web server and worker, until Ctrl-C."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--addr", default=os.environ.get("DEMO_ADDR", "127.0.0.1:8000"))
+
+    def handle(self, *args, addr: str, **options):
+        self.stdout.write("Migrating the database...")
+        call_command("migrate", verbosity=0)
+        call_command("load_regions")
+        logins = load_demo_data()
+        connection.close()
+
+        env = {**os.environ, "DATABASE_URL": _url(settings.DATABASES["default"])}
+        manage = [sys.executable, "manage.py"]
+        children = [
+            subprocess.Popen([*manage, "runserver", addr, "--noreload"], env=env),
+            subprocess.Popen([*manage, "procrastinate", "worker"], env=env),
+        ]
+        time.sleep(1.5)
+        self.stdout.write(self.style.SUCCESS(f"\nBekal is running at http://{addr}/"))
+        self.stdout.write(f"Emails and SMS of the demo: http://{addr}/dev/outbox/")
+        self.stdout.write(f"Back office (Django admin): http://{addr}/admin/")
+        self.stdout.write("Demo logins:")
+        for login in logins:
+            self.stdout.write(f"  {login.role:<34} {login.email:<40} {login.password}")
+        self.stdout.write("Press Ctrl-C to stop everything (PostgreSQL included).\n")
+        try:
+            while all(child.poll() is None for child in children):
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for child in children:
+                if child.poll() is None:
+                    child.send_signal(signal.SIGINT)
+            for child in children:
+                try:
+                    child.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+            self.stdout.write("Stopped.")
+
+
+def _url(db: dict) -> str:
+    """The URL of the database this process uses, for the child processes."""
+    from urllib.parse import quote
+
+    auth = quote(db["USER"]) + (":" + quote(db["PASSWORD"]) if db["PASSWORD"] else "")
+    host = db["HOST"]
+    if host.startswith("/"):
+        return f"postgresql://{auth}@/{db['NAME']}?host={quote(host)}"
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    return f"postgresql://{auth}@{host}{port}/{db['NAME']}"

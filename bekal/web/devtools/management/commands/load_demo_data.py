@@ -1,0 +1,11 @@
+from django.core.management.base import BaseCommand
+
+from bekal.web.devtools.demo_data import load_demo_data
+
+
+class Command(BaseCommand):
+    help = "Create the demo accounts and data (idempotent)."
+
+    def handle(self, *args, **options):
+        for login in load_demo_data():
+            self.stdout.write(f"  {login.role:<34} {login.email:<40} {login.password}")
