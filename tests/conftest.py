@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import threading
 from typing import Any
 
 import pytest
@@ -59,8 +60,23 @@ def run_worker() -> None:
     from procrastinate.contrib.django import app
 
     # As `manage.py procrastinate worker` does: the worker gets its own async connector.
+    # It runs in a thread of its own, with its own event loop (a browser test's thread
+    # already runs Playwright's loop).
     worker_app = app.with_connector(app.connector.get_worker_connector())
-    worker_app.run_worker(wait=False, install_signal_handlers=False, listen_notify=False)
+    failures: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            worker_app.run_worker(wait=False, install_signal_handlers=False, listen_notify=False)
+        except BaseException as exc:
+            failures.append(exc)
+
+    thread = threading.Thread(target=work, name="procrastinate-worker")
+    thread.start()
+    thread.join(timeout=120)
+    assert not thread.is_alive(), "the worker did not finish its queue in 2 minutes"
+    if failures:
+        raise failures[0]
 
 
 @pytest.fixture

@@ -98,3 +98,6 @@ class AuthThrottle(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["scope", "key_hash"], name="accounts_throttle_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key_hash[:8]} {self.count}"

@@ -12,7 +12,9 @@ def list_outbox(*, limit: int = 100) -> QuerySet[OutboxMessage]:
 
 
 def count_messages(*, recipient: str, kind: str, since: datetime) -> int:
-    return OutboxMessage.objects.filter(recipient=recipient, kind=kind, created_at__gte=since).count()
+    return OutboxMessage.objects.filter(
+        recipient=recipient, kind=kind, created_at__gte=since
+    ).count()
 
 
 def last_message_at(*, recipient: str, kind: str) -> datetime | None:

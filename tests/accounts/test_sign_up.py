@@ -5,8 +5,13 @@ from django.core import mail
 from django.utils import translation
 
 from bekal.accounts import services
+from bekal.accounts.errors import (
+    ExpiredLinkError,
+    InvalidLinkError,
+    ResendTooSoonError,
+    TooManyAttemptsError,
+)
 from bekal.accounts.models import User
-from bekal.accounts.errors import ExpiredLinkError, InvalidLinkError, ResendTooSoonError, TooManyAttemptsError
 from bekal.accounts.services import InvalidSignUpError
 from bekal.core.models import AuditEvent
 from bekal.notifications.models import OutboxMessage

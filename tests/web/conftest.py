@@ -38,8 +38,9 @@ def chromium() -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(chromium: Any, live_server: Any) -> Iterator[Any]:
+def page(chromium: Any, live_server: Any, settings: Any) -> Iterator[Any]:
     """A phone-sized page (360x740, a cheap Android phone) on the live server."""
+    settings.SITE_URL = live_server.url  # links in emails and SMS point at this server
     context = chromium.new_context(
         base_url=live_server.url,
         viewport={"width": 360, "height": 740},

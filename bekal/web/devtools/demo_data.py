@@ -19,11 +19,13 @@ class DemoLogin:
     password: str
 
 
-PASSWORD = "bekal-demo-2026"
+PASSWORD = "bekal-demo-2026"  # noqa: S105 - the demo's published password
 
 PARTICIPANT = DemoLogin("participant", "peserta@bekal.example", PASSWORD)
 ADMIN = DemoLogin("programme office admin", "admin@bekal.example", PASSWORD)
-OFFICER = DemoLogin("officer, Disnaker Kota Bengkulu", "disnaker.kotabengkulu@bekal.example", PASSWORD)
+OFFICER = DemoLogin(
+    "officer, Disnaker Kota Bengkulu", "disnaker.kotabengkulu@bekal.example", PASSWORD
+)
 
 
 def _confirmed_participant(*, email: str, full_name: str) -> User:

@@ -137,9 +137,7 @@ def password_reset(request: HttpRequest) -> HttpResponse:
     form = forms.EmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            accounts.request_password_reset(
-                email=form.cleaned_data["email"], ip=client_ip(request)
-            )
+            accounts.request_password_reset(email=form.cleaned_data["email"], ip=client_ip(request))
         except DomainError as error:
             return _refused(request, "portal/password_reset.html", {}, form, error)
         return render(request, "portal/password_reset_sent.html")
