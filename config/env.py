@@ -73,6 +73,21 @@ class Env:
     WEB_CONCURRENCY: int
     #: Database name used by the test suite (lets two suites share one server).
     TEST_DATABASE_NAME: str
+    #: Base URL of the population registry (Dukcapil) verification API. Unset: the
+    #: embedded registry of synthetic citizens (demo and tests).
+    REGISTRY_URL: str
+    REGISTRY_API_KEY: str
+    #: Seconds before a registry call is abandoned (it is then retried later).
+    REGISTRY_TIMEOUT: float
+    #: Days after identity verification ends before KTP photos and selfies are deleted.
+    DOCUMENT_RETENTION_DAYS: int
+    #: S3-compatible bucket for identity documents. Unset: files under var/media.
+    DOCUMENT_S3_BUCKET: str
+    DOCUMENT_S3_ENDPOINT_URL: str
+    #: Dotted path of the SMS gateway backend (bekal.notifications.sms).
+    SMS_BACKEND: str
+    #: A phone number verified by more accounts than this is flagged for review.
+    PHONE_MAX_ACCOUNTS: int
 
 
 def settings_mode() -> str:
@@ -124,4 +139,12 @@ def read(*, mode: str) -> Env:
         SECURE_COOKIES=_bool("SECURE_COOKIES", mode == "prod"),
         WEB_CONCURRENCY=_int("WEB_CONCURRENCY", 4),
         TEST_DATABASE_NAME=_str("TEST_DATABASE_NAME", "test_bekal"),
+        REGISTRY_URL=_str("REGISTRY_URL"),
+        REGISTRY_API_KEY=_str("REGISTRY_API_KEY"),
+        REGISTRY_TIMEOUT=float(_str("REGISTRY_TIMEOUT", "5")),
+        DOCUMENT_RETENTION_DAYS=_int("DOCUMENT_RETENTION_DAYS", 30),
+        DOCUMENT_S3_BUCKET=_str("DOCUMENT_S3_BUCKET"),
+        DOCUMENT_S3_ENDPOINT_URL=_str("DOCUMENT_S3_ENDPOINT_URL"),
+        SMS_BACKEND=_str("SMS_BACKEND", "bekal.notifications.sms.OutboxOnlyBackend"),
+        PHONE_MAX_ACCOUNTS=_int("PHONE_MAX_ACCOUNTS", 2),
     )

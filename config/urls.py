@@ -5,6 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("kantor/", include("bekal.web.backoffice.urls")),
     path("", include("bekal.web.portal.urls")),
 ]
 

@@ -38,23 +38,6 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
         load_regions()
 
 
-@pytest.fixture(autouse=True)
-def _regions_after_flush(request: pytest.FixtureRequest) -> None:
-    """Transactional tests end with a flush of every table: put the regions back first."""
-    marker = request.node.get_closest_marker("django_db")
-    transactional = bool(marker and marker.kwargs.get("transaction")) or any(
-        name in request.fixturenames for name in ("transactional_db", "live_server")
-    )
-    if not transactional:
-        return
-    request.getfixturevalue("transactional_db")
-    from bekal.regions.models import Province
-    from bekal.regions.services import load_regions
-
-    if not Province.objects.exists():
-        load_regions()
-
-
 def run_worker() -> None:
     """Run Bekal's real Procrastinate worker until the queue is empty."""
     from procrastinate.contrib.django import app

@@ -30,7 +30,9 @@ INSTALLED_APPS = [
     "bekal.identity",
     "bekal.notifications",
     "bekal.accounts",
+    "bekal.registration",
     "bekal.web.portal",
+    "bekal.web.backoffice",
     "bekal.web.devtools",
 ]
 
@@ -151,6 +153,47 @@ BEKAL_LOGIN_LOCKOUT_SECONDS = 15 * 60
 BEKAL_RESET_REQUESTS_PER_ACCOUNT = 3
 BEKAL_RESET_REQUESTS_PER_IP = 20
 BEKAL_RESET_WINDOW_SECONDS = 3600
+
+# Identity documents (KTP photo, selfie): encrypted before they reach the storage.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "identity_documents": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": ENV.DOCUMENT_S3_BUCKET,
+                "endpoint_url": ENV.DOCUMENT_S3_ENDPOINT_URL or None,
+                "default_acl": "private",
+                "file_overwrite": False,
+            },
+        }
+        if ENV.DOCUMENT_S3_BUCKET
+        else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": BASE_DIR / "var" / "documents"},
+        }
+    ),
+}
+BEKAL_DOCUMENT_RETENTION_DAYS = ENV.DOCUMENT_RETENTION_DAYS
+BEKAL_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+BEKAL_DOCUMENT_MAX_PIXELS = 40_000_000
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+
+# Population registry (Dukcapil): HTTP client when REGISTRY_URL is set, else embedded.
+BEKAL_REGISTRY_URL = ENV.REGISTRY_URL
+BEKAL_REGISTRY_API_KEY = ENV.REGISTRY_API_KEY
+BEKAL_REGISTRY_TIMEOUT = ENV.REGISTRY_TIMEOUT
+BEKAL_REGISTRY_FILE = BASE_DIR / "var" / "registry" / "citizens.csv.gz"
+
+# Phone verification by SMS OTP.
+BEKAL_SMS_BACKEND = ENV.SMS_BACKEND
+BEKAL_OTP_TTL_SECONDS = 5 * 60
+BEKAL_OTP_MAX_ATTEMPTS = 5
+BEKAL_OTP_RESEND_INTERVAL = 60
+BEKAL_OTP_MAX_SENDS_PER_DAY = 5
+BEKAL_PHONE_MAX_ACCOUNTS = ENV.PHONE_MAX_ACCOUNTS
 
 LOGGING = {
     "version": 1,

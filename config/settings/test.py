@@ -6,3 +6,5 @@ DEBUG = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DATABASES["default"]["OPTIONS"].pop("pool", None)  # noqa: F405
 ALLOWED_HOSTS = ["*"]
+# Test-only support: a flush that keeps the regions (reference data) between tests.
+INSTALLED_APPS = ["tests.support", *INSTALLED_APPS]  # noqa: F405

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from bekal.web.portal import views
 
@@ -17,4 +17,8 @@ urlpatterns = [
         views.password_reset_confirm,
         name="password_reset_confirm",
     ),
+    # The registration journey: each step has its own module of views.
+    path("pendaftaran/", include("bekal.web.portal.registration_urls")),
+    path("dokumen/", include("bekal.web.portal.document_urls")),
+    path("ponsel/", include("bekal.web.portal.phone_urls")),
 ]
