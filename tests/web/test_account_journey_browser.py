@@ -64,3 +64,15 @@ def test_the_portal_can_be_read_in_english(page):
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Training and incentives for people looking for work"
     )
+
+
+def test_a_phone_set_to_english_still_gets_indonesian_until_the_person_chooses(chromium, live_server):
+    context = chromium.new_context(base_url=live_server.url, locale="en-US")
+    page = context.new_page()
+
+    page.goto("/")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Pelatihan dan insentif bagi pencari kerja"
+    )
+    context.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import auth, messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -120,8 +121,17 @@ def log_in(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             return _refused(request, "portal/login.html", {}, form, error)
         auth.login(request, user)
-        request.session["django_language"] = user.language
-        return redirect("portal:home")
+        response = redirect("portal:home")
+        if user.language != request.LANGUAGE_CODE:  # type: ignore[attr-defined]
+            # Pages follow the language the person chose when signing up.
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                user.language,
+                max_age=365 * 24 * 3600,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
+        return response
     return render(request, "portal/login.html", {"form": form})
 
 

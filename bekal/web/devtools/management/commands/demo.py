@@ -33,7 +33,12 @@ class Command(BaseCommand):
         logins = load_demo_data()
         connection.close()
 
-        env = {**os.environ, "DATABASE_URL": _url(settings.DATABASES["default"])}
+        env = {
+            **os.environ,
+            "DATABASE_URL": _url(settings.DATABASES["default"]),
+            # Links in the demo's emails and SMS point at this server.
+            "SITE_URL": os.environ.get("SITE_URL", f"http://{addr}"),
+        }
         manage = [sys.executable, "manage.py"]
         children = [
             subprocess.Popen([*manage, "runserver", addr, "--noreload"], env=env),
