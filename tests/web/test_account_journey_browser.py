@@ -66,7 +66,7 @@ def test_the_portal_can_be_read_in_english(page):
     )
 
 
-def test_a_phone_set_to_english_still_gets_indonesian_until_the_person_chooses(chromium, live_server):
+def test_a_phone_set_to_english_still_gets_indonesian_pages(chromium, live_server):
     context = chromium.new_context(base_url=live_server.url, locale="en-US")
     page = context.new_page()
 
