@@ -1,0 +1,43 @@
+"""Rules of the codebase, checked on every run."""
+
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_dependencies_point_from_interfaces_to_domain_to_core():
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "lint-imports"), "--no-cache"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_every_model_change_has_its_migration():
+    out = StringIO()
+
+    try:
+        call_command("makemigrations", "--check", "--dry-run", stdout=out, stderr=out)
+    except SystemExit:
+        pytest.fail("models changed without a migration:\n" + out.getvalue())
+
+
+def test_no_grab_bag_modules():
+    names = {"utils.py", "helpers.py", "common.py", "misc.py"}
+
+    offenders = [
+        str(p.relative_to(ROOT)) for p in (ROOT / "bekal").rglob("*.py") if p.name in names
+    ]
+
+    assert offenders == []
