@@ -86,6 +86,11 @@ class Env:
     DOCUMENT_S3_ENDPOINT_URL: str
     #: Dotted path of the SMS gateway backend (bekal.notifications.sms).
     SMS_BACKEND: str
+    #: The HTTP SMS gateway (SMS_BACKEND=bekal.notifications.sms.HttpSmsBackend).
+    SMS_GATEWAY_URL: str
+    SMS_GATEWAY_API_KEY: str
+    SMS_GATEWAY_TIMEOUT: float
+    SMS_SENDER_ID: str
     #: A phone number verified by more accounts than this is flagged for review.
     PHONE_MAX_ACCOUNTS: int
 
@@ -146,5 +151,9 @@ def read(*, mode: str) -> Env:
         DOCUMENT_S3_BUCKET=_str("DOCUMENT_S3_BUCKET"),
         DOCUMENT_S3_ENDPOINT_URL=_str("DOCUMENT_S3_ENDPOINT_URL"),
         SMS_BACKEND=_str("SMS_BACKEND", "bekal.notifications.sms.OutboxOnlyBackend"),
+        SMS_GATEWAY_URL=_str("SMS_GATEWAY_URL"),
+        SMS_GATEWAY_API_KEY=_str("SMS_GATEWAY_API_KEY"),
+        SMS_GATEWAY_TIMEOUT=float(_str("SMS_GATEWAY_TIMEOUT", "10")),
+        SMS_SENDER_ID=_str("SMS_SENDER_ID", "BEKAL"),
         PHONE_MAX_ACCOUNTS=_int("PHONE_MAX_ACCOUNTS", 2),
     )

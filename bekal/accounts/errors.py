@@ -41,3 +41,73 @@ class TooManyAttemptsError(ThrottledError):
 class ResendTooSoonError(ThrottledError):
     code = "resend_too_soon"
     message = _("An email was sent a moment ago. You can ask again in %(seconds)s seconds.")
+
+
+# Phone verification by SMS code (bekal.accounts.phone_verification).
+
+
+class PhoneInvalidError(DomainError):
+    code = "phone_invalid"
+    message = _(
+        "This is not a valid Indonesian phone number. Write it like 0812 3456 7890 "
+        "or +62 812 3456 7890."
+    )
+
+
+class PhoneNotMobileError(DomainError):
+    code = "phone_not_mobile"
+    message = _(
+        "This is a landline number. Enter a mobile number that can receive SMS, "
+        "for example 0812 3456 7890."
+    )
+
+
+class PhoneUnknownOperatorError(DomainError):
+    code = "phone_unknown_operator"
+    message = _(
+        "No mobile operator uses numbers starting with %(prefix)s. Check the number, "
+        "or use another mobile number."
+    )
+
+
+class PhoneAlreadyVerifiedError(DomainError):
+    code = "phone_already_verified"
+    message = _("This number is already verified on your account.")
+
+
+class OtpNotRequestedError(DomainError):
+    code = "otp_not_requested"
+    message = _("No code is waiting for you. Enter your mobile number to get a code.")
+
+
+class OtpMalformedError(DomainError):
+    code = "otp_malformed"
+    message = _("The code has 6 digits. Type only the digits from the SMS.")
+
+
+class OtpExpiredError(DomainError):
+    code = "otp_expired"
+    message = _("This code has expired. Ask for a new code.")
+
+
+class OtpWrongError(DomainError):
+    code = "otp_wrong"
+    message = _("The code is not correct. Attempts left for this code: %(attempts_left)s.")
+
+
+class OtpTooManyAttemptsError(DomainError):
+    code = "otp_too_many_attempts"
+    message = _("The code was typed wrong too many times and no longer works. Ask for a new code.")
+
+
+class OtpResendTooSoonError(ThrottledError):
+    code = "otp_resend_too_soon"
+    message = _("A code was sent a moment ago. You can ask for a new one in %(seconds)s seconds.")
+
+
+class OtpTooManySendsError(ThrottledError):
+    code = "otp_too_many_sends"
+    message = _(
+        "The most codes allowed in 24 hours (%(limit)s) have been sent. "
+        "You can ask for a new code after %(time)s."
+    )

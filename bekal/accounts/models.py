@@ -101,3 +101,96 @@ class AuthThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key_hash[:8]} {self.count}"
+
+
+class PhoneChallenge(models.Model):
+    """One SMS code sent to one mobile number for one account (bekal.accounts.phone_verification).
+
+    The number is kept encrypted with a blind index (purpose "phone"); the code only as
+    a keyed hash with a salt of its own, never readable.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the code")
+        VERIFIED = "verified", _("Verified")
+        REPLACED = "replaced", _("Replaced by a newer code")
+        BLOCKED = "blocked", _("Blocked after too many wrong codes")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="phone_challenges")
+    phone_encrypted = models.TextField()
+    phone_index = models.CharField(max_length=64)
+    phone_masked = models.CharField(max_length=20)
+    code_salt = models.CharField(max_length=32)
+    code_hash = models.CharField(max_length=64)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    verified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="accounts_challenge_user_idx"),
+            models.Index(
+                fields=["phone_index", "-created_at"], name="accounts_challenge_phone_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.phone_masked} {self.status}"
+
+
+class VerifiedPhone(models.Model):
+    """A mobile number an account proved it holds. The current one has no `replaced_at`.
+
+    Incentives are paid to this number, so `verified_at` is kept: a rule may refuse a
+    change within months of it. A change is a new verification and a new row.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="verified_phones")
+    phone_encrypted = models.TextField()
+    phone_index = models.CharField(max_length=64)
+    phone_masked = models.CharField(max_length=20)
+    verified_at = models.DateTimeField()
+    replaced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(replaced_at__isnull=True),
+                name="accounts_one_current_phone",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["phone_index"],
+                condition=models.Q(replaced_at__isnull=True),
+                name="accounts_current_phone_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.phone_masked
+
+
+class PhoneFlag(models.Model):
+    """A mobile number verified by more accounts than settings.BEKAL_PHONE_MAX_ACCOUNTS.
+
+    Not a refusal (families share phones): a case for the programme office to review.
+    """
+
+    phone_index = models.CharField(max_length=64, unique=True)
+    phone_encrypted = models.TextField()
+    phone_masked = models.CharField(max_length=20)
+    #: Accounts whose current verified number this is, when last counted.
+    account_count = models.PositiveIntegerField()
+    flagged_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.phone_masked} ({self.account_count})"

@@ -26,6 +26,11 @@ class OutboxMessage(models.Model):
     )
     subject = models.CharField(max_length=255, blank=True)
     body = models.TextField()
+    #: The body holds a secret (a one-time code): it is blanked out once the message has
+    #: left through a gateway outside Bekal.
+    sensitive = models.BooleanField(default=False)
+    #: The id the SMS gateway gave the message (empty for email).
+    gateway_message_id = models.CharField(max_length=128, blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)

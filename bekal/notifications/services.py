@@ -2,6 +2,8 @@
 
 The outbox row and the delivery job are written in the caller's transaction: a sign-up
 that commits has its confirmation email queued, and one that rolls back sends nothing.
+Email goes through Django's email backend, SMS through the SMS gateway
+(`bekal.notifications.sms`).
 """
 
 from __future__ import annotations
@@ -52,3 +54,33 @@ def queue_templated_email(
         subject = render_to_string(f"{template}_subject.txt", context).strip()
         body = render_to_string(f"{template}_body.txt", context)
     return queue_email(to=to, kind=kind, subject=" ".join(subject.split()), body=body, user=user)
+
+
+@transaction.atomic
+def queue_sms(
+    *,
+    to: str,
+    kind: str,
+    body: str,
+    user: Any = None,
+    sensitive: bool = False,
+) -> OutboxMessage:
+    """Queue an SMS to `to` (E.164, +62...). The caller writes `body` in the user's language.
+
+    `sensitive`: the body holds a one-time code, blanked out of the outbox once a real
+    gateway has taken the message.
+    """
+    from bekal.notifications.tasks import deliver_message
+
+    if not body.strip():
+        raise ValueError("an SMS needs a body")
+    message = OutboxMessage.objects.create(
+        channel=OutboxMessage.Channel.SMS,
+        kind=kind,
+        recipient=to,
+        user=user,
+        body=body,
+        sensitive=sensitive,
+    )
+    deliver_message.defer(message_id=message.pk)
+    return message
