@@ -58,8 +58,21 @@ def run_worker() -> None:
     thread.start()
     thread.join(timeout=120)
     assert not thread.is_alive(), "the worker did not finish its queue in 2 minutes"
+    _close_connections_left_by_worker_threads()
     if failures:
         raise failures[0]
+
+
+def _close_connections_left_by_worker_threads() -> None:
+    """The worker's task threads are gone, their Django connections are not: end them,
+    or the test database cannot be dropped at the end of the run."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'idle'"
+        )
 
 
 @pytest.fixture

@@ -13,6 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from bekal.accounts import services as accounts
 from bekal.accounts.services import InvalidSignUpError
 from bekal.core.errors import DomainError, ThrottledError
+from bekal.registration import staff
+from bekal.registration.journey import get_journey
 from bekal.web.client import client_ip
 from bekal.web.portal import forms
 
@@ -35,7 +37,10 @@ def _status(error: DomainError) -> int:
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "portal/landing.html")
-    return render(request, "portal/home.html")
+    if staff.is_staff_viewer(request.user):  # type: ignore[arg-type]
+        return redirect("backoffice:registrants")
+    journey = get_journey(user=request.user)  # type: ignore[arg-type]
+    return render(request, "portal/home.html", {"journey": journey})
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,0 +1,99 @@
+"""Read-only admin for registration data: masked numbers, and every opened profile audited.
+
+Nobody edits a participant's profile here: corrections go through the participant (or the
+assisted desk) and the same services. A 16-digit search finds a profile by its NIK's
+blind index; the NIK itself is never shown.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+
+from bekal.core import crypto
+from bekal.core.audit import record_event
+from bekal.registration.models import Declaration, DuplicateNikAttempt, IdentityCheck, Profile
+
+_NIK = re.compile(r"[0-9]{16}")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Profile)
+class ProfileAdmin(ReadOnlyAdmin):
+    list_display = ["nik_masked", "domicile_regency", "identity_status", "submitted_at"]
+    list_select_related = ["domicile_regency", "identity_check"]
+    list_filter = ["identity_check__status", "education", "employment_status"]
+    search_fields = ["=nik_index"]
+    search_help_text = "NIK (16 digits, exact)"
+    exclude = ["nik_encrypted", "nik_index", "kk_encrypted", "kk_index"]
+    raw_id_fields = ["user", "ktp_village", "domicile_village", "domicile_regency"]
+
+    @admin.display(description="identity check")
+    def identity_status(self, profile: Profile) -> str:
+        check = getattr(profile, "identity_check", None)
+        return check.get_status_display() if check else "-"
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Profile], search_term: str
+    ) -> tuple[QuerySet[Profile], bool]:
+        term = re.sub(r"[\s.\-]", "", search_term)
+        if not term:
+            return queryset, False
+        if not _NIK.fullmatch(term):
+            return queryset.none(), False
+        return queryset.filter(nik_index=crypto.blind_index(term, purpose="nik")), False
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if response.status_code == 200:
+            profile = Profile.objects.filter(pk=object_id).first()
+            if profile is not None:
+                record_event(
+                    action="registration.profile_viewed",
+                    actor=request.user,
+                    subject_user=profile.user,
+                    target=profile,
+                    ip_address=request.META.get("REMOTE_ADDR") or None,
+                    via="admin",
+                )
+        return response
+
+
+@admin.register(IdentityCheck)
+class IdentityCheckAdmin(ReadOnlyAdmin):
+    list_display = ["profile", "status", "round", "attempts", "last_attempt_at", "checked_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["profile"]
+
+
+@admin.register(Declaration)
+class DeclarationAdmin(ReadOnlyAdmin):
+    list_display = ["user", "version", "language", "accepted_at"]
+    list_filter = ["version"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(DuplicateNikAttempt)
+class DuplicateNikAttemptAdmin(ReadOnlyAdmin):
+    list_display = ["attempted_at", "user", "ip"]
+    raw_id_fields = ["user"]

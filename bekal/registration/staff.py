@@ -1,0 +1,133 @@
+"""What programme-office staff and regional officers may see of registrants.
+
+The programme office sees everyone; an officer of a regional labour office sees only the
+registrants whose domicile is in the officer's regency/city. Every opening of a
+registrant's record, and every search, is written to the audit log.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from bekal.accounts.models import PhoneFlag, User
+from bekal.accounts.selectors import get_current_phone, get_phone_status
+from bekal.core import crypto
+from bekal.core.audit import record_event
+from bekal.core.errors import NotFoundError, PermissionDeniedError
+from bekal.identity.models import DocumentReuseFlag, IdentityDocument
+from bekal.identity.nik import mask_nik
+from bekal.identity.selectors import get_documents, list_reuse_flags
+from bekal.registration.journey import Journey, get_journey
+from bekal.registration.models import Declaration, DuplicateNikAttempt, IdentityCheck, Profile
+from bekal.registration.selectors import get_declaration, get_identity_check
+
+_NIK = re.compile(r"[0-9]{16}")
+
+
+class NotStaffError(PermissionDeniedError):
+    code = "not_staff"
+    message = _("This page is for programme staff and regional officers.")
+
+
+class RegistrantNotFoundError(NotFoundError):
+    code = "registrant_not_found"
+    message = _("No registrant with this number in your region.")
+
+
+def is_staff_viewer(user: User) -> bool:
+    return user.is_authenticated and (
+        user.is_superuser
+        or user.role == User.Role.PROGRAMME_ADMIN
+        or (user.role == User.Role.REGIONAL_OFFICER and user.region_id is not None)
+    )
+
+
+def _scope(viewer: User) -> QuerySet[Profile]:
+    if not is_staff_viewer(viewer):
+        raise NotStaffError()
+    profiles = Profile.objects.select_related(
+        "user", "domicile_regency", "domicile_village__district", "identity_check"
+    )
+    if viewer.is_superuser or viewer.role == User.Role.PROGRAMME_ADMIN:
+        return profiles
+    return profiles.filter(domicile_regency_id=viewer.region_id)
+
+
+def _masked_query(text: str) -> str:
+    return _NIK.sub(lambda m: mask_nik(m.group(0)), text)
+
+
+@transaction.atomic
+def search_registrants(*, viewer: User, text: str = "", ip: str | None = None) -> QuerySet[Profile]:
+    """Registrants in the viewer's scope: by NIK (exact), email, or part of the name."""
+    profiles = _scope(viewer)
+    text = " ".join(text.split())
+    digits = text.replace(" ", "")
+    if _NIK.fullmatch(digits):
+        profiles = profiles.filter(nik_index=crypto.blind_index(digits, purpose="nik"))
+    elif "@" in text:
+        profiles = profiles.filter(user__email=text.lower())
+    elif text:
+        profiles = profiles.filter(full_name__icontains=text)
+    if text:
+        record_event(
+            action="registrants.searched",
+            actor=viewer,
+            ip_address=ip,
+            query=_masked_query(text),
+        )
+    return profiles.order_by("-submitted_at", "-id")
+
+
+@transaction.atomic
+def open_registrant(*, viewer: User, profile_id: int, ip: str | None = None) -> Profile:
+    """A registrant's record for staff: checked against the viewer's region, audited."""
+    profile = _scope(viewer).filter(pk=profile_id).first()
+    if profile is None:
+        raise RegistrantNotFoundError()
+    record_event(
+        action="registrant.record_opened",
+        actor=viewer,
+        subject_user=profile.user,
+        target=profile,
+        ip_address=ip,
+    )
+    return profile
+
+
+@dataclass(frozen=True)
+class RegistrantRecord:
+    profile: Profile
+    journey: Journey
+    check: IdentityCheck | None
+    declaration: Declaration | None
+    documents: dict[str, IdentityDocument | None]
+    phone_masked: str
+    duplicate_nik_attempts: int
+    document_reuse_flags: list[DocumentReuseFlag]
+    phone_shared_by: int
+
+
+def get_registrant_record(*, profile: Profile) -> RegistrantRecord:
+    """Everything a staff member reviews on one registrant (call open_registrant first)."""
+    user = profile.user
+    phone = get_current_phone(user=user)
+    flag = PhoneFlag.objects.filter(phone_index=phone.phone_index).first() if phone else None
+    return RegistrantRecord(
+        profile=profile,
+        journey=get_journey(user=user),
+        check=get_identity_check(user=user),
+        declaration=get_declaration(user=user),
+        documents=get_documents(owner=user),
+        phone_masked=get_phone_status(user=user).masked_number,
+        duplicate_nik_attempts=DuplicateNikAttempt.objects.filter(
+            nik_index=profile.nik_index
+        ).count(),
+        document_reuse_flags=list(list_reuse_flags(owner=user)),
+        phone_shared_by=flag.account_count if flag else 0,
+    )
