@@ -25,6 +25,7 @@ from bekal.core.audit import record_event
 from bekal.identity.nik import check_nik_agrees, mask_nik, parse_kk, parse_nik
 from bekal.identity.registry import Outcome, RegistryAnswer, get_registry
 from bekal.identity.registry.answers import normalize_name
+from bekal.identity.services import mark_verification_ended
 from bekal.regions.models import Village
 from bekal.registration.declaration import DECLARATION_VERSION, declaration_text, text_hash
 from bekal.registration.errors import (
@@ -340,6 +341,10 @@ def record_identity_answer(
         mismatched_fields=check.mismatched_fields,
         round=check.round,
     )
+    if check.status == IdentityCheck.Status.VERIFIED:
+        # Identity is settled: the KTP photo and selfie are kept only for the retention
+        # period from now on.
+        mark_verification_ended(owner=check.profile.user, ended_at=check.checked_at)
     return check
 
 

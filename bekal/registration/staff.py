@@ -58,7 +58,7 @@ def _scope(viewer: User) -> QuerySet[Profile]:
     return profiles.filter(domicile_regency_id=viewer.region_id)
 
 
-def _masked_query(text: str) -> str:
+def masked_query(text: str) -> str:
     return _NIK.sub(lambda m: mask_nik(m.group(0)), text)
 
 
@@ -79,7 +79,7 @@ def search_registrants(*, viewer: User, text: str = "", ip: str | None = None) -
             action="registrants.searched",
             actor=viewer,
             ip_address=ip,
-            query=_masked_query(text),
+            query=masked_query(text),
         )
     return profiles.order_by("-submitted_at", "-id")
 

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from tests.registration.conftest import registry_file  # noqa: F401  (fixture)
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless=new",

@@ -9,7 +9,8 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from bekal.core.errors import DomainError
 from bekal.identity.selectors import is_document_staff
@@ -34,16 +35,30 @@ def staff_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
     return wrapper
 
 
+_SEARCH_KEY = "backoffice_search"
+
+
 @staff_only
 def registrants(request: HttpRequest) -> HttpResponse:
-    text = request.GET.get("q", "")
+    # A search is POSTed and kept in the session: a NIK never travels in a URL, so it
+    # never lands in access logs, browser history or a Referer header.
+    if request.method == "POST":
+        request.session[_SEARCH_KEY] = request.POST.get("q", "")[:100]
+        return redirect(reverse("backoffice:registrants") + "?cari=1")
+    if "cari" not in request.GET:
+        request.session.pop(_SEARCH_KEY, None)
+    text = request.session.get(_SEARCH_KEY, "")
     found = staff.search_registrants(
         viewer=request.user,  # type: ignore[arg-type]
         text=text,
         ip=client_ip(request),
     )
     page = Paginator(found, 50).get_page(request.GET.get("page"))
-    return render(request, "backoffice/registrants.html", {"page": page, "q": text})
+    return render(
+        request,
+        "backoffice/registrants.html",
+        {"page": page, "searched": staff.masked_query(text)},
+    )
 
 
 @staff_only
