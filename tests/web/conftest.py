@@ -24,7 +24,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright runs an event loop in the main thread while the browser is
+# open, which would stop later tests elsewhere from using async_to_sync.
+@pytest.fixture(scope="package")
 def chromium() -> Iterator[Any]:
     if not os.path.exists(CHROMIUM):
         pytest.fail("Debian's chromium is required for browser tests: apt-get install chromium")
