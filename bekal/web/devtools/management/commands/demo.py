@@ -51,6 +51,11 @@ class Command(BaseCommand):
         self.stdout.write("Demo logins:")
         for login in logins:
             self.stdout.write(f"  {login.role:<34} {login.email:<40} {login.password}")
+        self.stdout.write(
+            "To register as the demo participant, type: NIK 1771015508950001, "
+            "KK 1771010101200001, Siti Aminah, born 15-08-1995 (woman), a village of "
+            "Selebar, Kota Bengkulu."
+        )
         self.stdout.write("Press Ctrl-C to stop everything (PostgreSQL included).\n")
         try:
             while all(child.poll() is None for child in children):
