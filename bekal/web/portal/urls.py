@@ -21,4 +21,5 @@ urlpatterns = [
     path("pendaftaran/", include("bekal.web.portal.registration_urls")),
     path("dokumen/", include("bekal.web.portal.document_urls")),
     path("ponsel/", include("bekal.web.portal.phone_urls")),
+    path("tes/", include("bekal.web.portal.assessment_urls")),
 ]
