@@ -108,6 +108,14 @@ def get_journey(*, user: User) -> Journey:
     phone = get_phone_status(user=user)
     declaration = get_declaration(user=user)
 
+    registration_done = bool(
+        profile
+        and check
+        and check.status == IdentityCheck.Status.VERIFIED
+        and all(documents.values())
+        and phone.verified
+        and declaration
+    )
     steps = [
         Step("account", _("Account and email"), StepState.DONE),
         Step(
@@ -138,7 +146,14 @@ def get_journey(*, user: User) -> Journey:
             "" if declaration or profile else _("Opens after you submit your data."),
             "registration_declaration",
         ),
-        Step("test", _("Test"), StepState.LOCKED, _("Opens when your registration is complete.")),
+        Step(
+            "test",
+            _("Test"),
+            StepState.LOCKED,
+            _("Your registration is complete: the test opens soon.")
+            if registration_done
+            else _("Opens when your registration is complete."),
+        ),
         Step("wave", _("Wave"), StepState.LOCKED, _("Opens after you pass the test.")),
     ]
     return Journey(tuple(steps))
