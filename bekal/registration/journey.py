@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bekal.accounts.models import User
 from bekal.accounts.selectors import get_phone_status
+from bekal.assessment.selectors import get_latest_attempt, has_passed
 from bekal.identity.selectors import get_documents
 from bekal.registration.models import IdentityCheck
 from bekal.registration.selectors import get_declaration, get_identity_check, get_profile
@@ -101,6 +102,30 @@ def _identity_step(check: IdentityCheck | None, has_profile: bool) -> Step:
     )
 
 
+def _test_step(user: User, registration_done: bool) -> Step:
+    label = _("Test")
+    if not registration_done:
+        return Step("test", label, StepState.LOCKED, _("Opens when your registration is complete."))
+    if has_passed(user=user):
+        return Step("test", label, StepState.DONE, url_name="assessment_result")
+    latest = get_latest_attempt(user=user)
+    if latest is not None and latest.passed is False:
+        return Step(
+            "test",
+            label,
+            StepState.REFUSED,
+            _("You did not pass this time. You can take the test again after a pause."),
+            "assessment_start",
+        )
+    return Step(
+        "test",
+        label,
+        StepState.TODO,
+        _("15 minutes, motivation and basic skills."),
+        "assessment_start",
+    )
+
+
 def get_journey(*, user: User) -> Journey:
     profile = get_profile(user=user)
     check = get_identity_check(user=user)
@@ -146,14 +171,7 @@ def get_journey(*, user: User) -> Journey:
             "" if declaration or profile else _("Opens after you submit your data."),
             "registration_declaration",
         ),
-        Step(
-            "test",
-            _("Test"),
-            StepState.LOCKED,
-            _("Your registration is complete: the test opens soon.")
-            if registration_done
-            else _("Opens when your registration is complete."),
-        ),
+        _test_step(user, registration_done),
         Step("wave", _("Wave"), StepState.LOCKED, _("Opens after you pass the test.")),
     ]
     return Journey(tuple(steps))

@@ -90,8 +90,9 @@ def test_every_registration_step_done_completes_the_registration(registry_file, 
     journey = get_journey(user=user)
 
     assert journey.registration_complete
-    assert journey.next_step is None
-    assert states(user)["test"] == StepState.LOCKED
+    assert journey.next_step.key == "test"
+    assert journey.next_step.url_name == "assessment_start"
+    assert states(user)["wave"] == StepState.LOCKED
 
 
 def test_a_verified_identity_starts_the_retention_clock_of_the_photos(

@@ -275,11 +275,12 @@ def test_a_new_participant_registers_from_sign_up_to_the_signed_declaration(
             DOCUMENTS: DONE,
             PHONE: DONE,
             DECLARATION: DONE,
-            TEST: NOT_YET,
+            TEST: TO_DO,
             WAVE: NOT_YET,
         },
     )
-    expect(next_button(page)).to_have_count(0)
+    expect(page.locator("main")).to_contain_text("Pendaftaran Anda sudah lengkap.")
+    expect(next_button(page)).to_have_text("Berikutnya: Tes")
     keep_screenshot(page, "journey_done")
 
 

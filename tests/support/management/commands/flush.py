@@ -1,8 +1,8 @@
 """Django's flush, keeping reference data that tests load once per session.
 
 Transactional tests (browser tests, worker tests) end with a flush of every table. The
-official regions (91,599 rows) are reference data that no test changes for good, so the
-test settings keep them: they are loaded once per session instead of after every flush.
+official regions (91,599 rows) and the test's question bank are reference data that no
+test changes for good, so the test settings keep them between tests.
 """
 
 from django.core.management.commands import flush
@@ -13,6 +13,9 @@ KEPT_TABLES = {
     "regions_district",
     "regions_village",
     "regions_regionsedition",
+    # The question bank, loaded by a data migration.
+    "assessment_question",
+    "assessment_option",
 }
 
 
