@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 SIZE ?= 100000
 DURATION ?= 20
 
-.PHONY: demo test lint bench-signup clean install browser
+.PHONY: demo test lint bench-signup bench-exclusion clean install browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ test: $(STAMP) browser messages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DATABASE_URL=postgres://mypy-needs-no-database@localhost/none $(VENV)/bin/mypy bekal/core bekal/regions bekal/identity bekal/accounts bekal/notifications bekal/registration bekal/programmes bekal/assessment bekal/ledger
+
+bench-exclusion: $(STAMP)
+	$(PY) -m bench.exclusion_import
 
 bench-signup: $(STAMP) messages
 	$(PY) -m bench.signup --duration $(DURATION)
