@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "bekal.registration",
     "bekal.assessment",
     "bekal.programmes",
+    "bekal.selection",
     "bekal.ledger",
     "bekal.web.portal",
     "bekal.web.backoffice",
