@@ -77,3 +77,14 @@ def _close_connections_left_by_worker_threads() -> None:
 def worker() -> Any:
     """Call `worker()` to process every job queued so far (needs committed data)."""
     return run_worker
+
+
+@pytest.fixture(autouse=True)
+def _shipped_schemes(request: pytest.FixtureRequest) -> None:
+    """The schemes shipped as data (2020, 2023), even after a transactional test's flush."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    request.getfixturevalue("_django_db_helper")
+    from tests.programmes.factories import ensure_shipped_schemes
+
+    ensure_shipped_schemes()

@@ -39,6 +39,16 @@ def get_current_scheme(*, code: str) -> Scheme:
     return scheme
 
 
+def get_scheme_in_force(*, on: dt.date | None = None) -> Scheme:
+    """The scheme that applies on a day (Asia/Jakarta): the latest version of the scheme
+    with the latest `valid_from` on or before that day."""
+    day = on or timezone.localdate()
+    scheme = Scheme.objects.filter(valid_from__lte=day).order_by("-valid_from", "-version").first()
+    if scheme is None:
+        raise SchemeNotFoundError(code=str(day))
+    return scheme
+
+
 def list_scheme_versions(*, code: str) -> QuerySet[Scheme]:
     """Every version of a scheme, newest first."""
     return Scheme.objects.filter(code=code).order_by("-version")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from bekal.accounts.models import User
+from bekal.accounts.selectors import get_phone_status
 from bekal.core import crypto
+from bekal.identity.selectors import documents_complete
 from bekal.registration.declaration import DECLARATION_VERSION
 from bekal.registration.models import Declaration, IdentityCheck, Profile
 
@@ -59,3 +61,16 @@ def get_own_kk(*, user: User) -> str | None:
     """The participant's own family card (KK) number in clear, for the participant alone."""
     token = Profile.objects.filter(user=user).values_list("kk_encrypted", flat=True).first()
     return crypto.decrypt(token) if token else None
+
+
+def is_registration_complete(*, user: User) -> bool:
+    """Every registration step is done: profile, identity verified by the registry, KTP
+    photo and selfie, verified mobile number, and a declaration that still holds."""
+    check = get_identity_check(user=user)
+    return bool(
+        check is not None
+        and check.status == IdentityCheck.Status.VERIFIED
+        and documents_complete(owner=user)
+        and get_phone_status(user=user).verified
+        and get_declaration(user=user) is not None
+    )

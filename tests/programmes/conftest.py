@@ -3,16 +3,6 @@ from __future__ import annotations
 import pytest
 
 from tests.identity.documents_support import use_tmp_document_storage
-from tests.programmes.factories import ensure_shipped_schemes
-
-
-@pytest.fixture(autouse=True)
-def shipped_schemes(request):
-    """The shipped schemes, even after a transactional test flushed them."""
-    if request.node.get_closest_marker("django_db") is None:
-        return
-    request.getfixturevalue("_django_db_helper")
-    ensure_shipped_schemes()
 
 
 @pytest.fixture

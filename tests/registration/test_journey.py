@@ -6,9 +6,9 @@ from bekal.accounts.phone_verification import send_phone_code, verify_phone_code
 from bekal.identity.models import IdentityDocument
 from bekal.identity.services import upload_document
 from bekal.notifications.models import OutboxMessage
+from bekal.participants.journey import StepState, get_journey
 from bekal.registration import services
 from bekal.registration.declaration import DECLARATION_VERSION
-from bekal.registration.journey import StepState, get_journey
 from bekal.registration.models import IdentityCheck
 from tests.identity.documents_support import jpeg, upload, use_tmp_document_storage
 from tests.registration.factories import participant, submit

@@ -3,7 +3,7 @@
 import pytest
 
 from bekal.accounts.models import User
-from bekal.registration.journey import StepState, get_journey
+from bekal.participants.journey import StepState, get_journey
 from bekal.registration.models import IdentityCheck
 from bekal.web.devtools.demo_registrants import STAGES, create_demo_registrants
 from tests.identity.documents_support import use_tmp_document_storage

@@ -38,8 +38,7 @@ from bekal.programmes.models import (
     WaveTier,
 )
 from bekal.regions.models import District, Province, Regency
-from bekal.registration.journey import get_journey
-from bekal.registration.selectors import get_profile
+from bekal.registration.selectors import get_profile, is_registration_complete
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,7 +255,7 @@ def join_wave(*, user: User, wave: Wave, test_passed: bool) -> WaveApplication:
     now = timezone.now()
     if wave.status != Wave.Status.OPEN or not wave.opens_at <= now < wave.closes_at:
         raise WaveNotOpenError()
-    if not get_journey(user=user).registration_complete:
+    if not is_registration_complete(user=user):
         raise RegistrationIncompleteError()
     if not test_passed:
         raise AssessmentNotPassedError()

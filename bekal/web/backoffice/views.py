@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from bekal.core.errors import DomainError
 from bekal.identity.selectors import is_document_staff
-from bekal.registration import staff
+from bekal.participants import staff
 from bekal.web.client import client_ip
 
 

@@ -27,14 +27,19 @@ from bekal.assessment.errors import (
 )
 from bekal.assessment.models import Attempt
 from bekal.core.errors import DomainError
-from bekal.registration.journey import get_journey
+from bekal.participants.journey import get_journey
+from bekal.programmes.selectors import get_scheme_in_force
 from bekal.web.portal.registration_views import participant_required
 
-#: The test as the 2020 scheme set it. TODO(scheme): take these from the programme's
-#: current scheme (bekal.programmes) once it exists; start_attempt stores what it is given.
-QUESTION_COUNT = 18
-DURATION_MINUTES = 15
-PASS_MARK = 60
+
+def _test_rules() -> dict[str, int]:
+    """The test as the scheme in force sets it; start_attempt stores what it is given."""
+    scheme = get_scheme_in_force()
+    return {
+        "question_count": scheme.test_question_count,
+        "duration_minutes": scheme.test_duration_minutes,
+        "pass_mark": scheme.test_pass_mark,
+    }
 
 
 def _user(request: HttpRequest) -> User:
@@ -72,9 +77,7 @@ def start(request: HttpRequest) -> HttpResponse:
         try:
             services.start_attempt(
                 user=user,
-                question_count=QUESTION_COUNT,
-                duration_minutes=DURATION_MINUTES,
-                pass_mark=PASS_MARK,
+                **_test_rules(),
             )
         except DomainError as error:
             messages.error(request, str(error))
@@ -87,9 +90,7 @@ def start(request: HttpRequest) -> HttpResponse:
         "latest": latest,
         "passed": latest is not None and latest.passed,
         "retake_at": retake_at if retake_at and retake_at > timezone.now() else None,
-        "question_count": QUESTION_COUNT,
-        "duration_minutes": DURATION_MINUTES,
-        "pass_mark": PASS_MARK,
+        **_test_rules(),
     }
     return render(request, "portal/assessment/start.html", context)
 

@@ -22,4 +22,5 @@ urlpatterns = [
     path("dokumen/", include("bekal.web.portal.document_urls")),
     path("ponsel/", include("bekal.web.portal.phone_urls")),
     path("tes/", include("bekal.web.portal.assessment_urls")),
+    path("gelombang/", include("bekal.web.portal.wave_urls")),
 ]

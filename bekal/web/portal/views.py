@@ -13,8 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from bekal.accounts import services as accounts
 from bekal.accounts.services import InvalidSignUpError
 from bekal.core.errors import DomainError, ThrottledError
-from bekal.registration import staff
-from bekal.registration.journey import get_journey
+from bekal.participants import staff
+from bekal.participants.journey import get_journey
 from bekal.web.client import client_ip
 from bekal.web.portal import forms
 

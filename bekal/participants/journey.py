@@ -10,15 +10,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils.formats import date_format
 from django.utils.functional import Promise
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from bekal.accounts.models import User
 from bekal.accounts.selectors import get_phone_status
 from bekal.assessment.selectors import get_latest_attempt, has_passed
 from bekal.identity.selectors import get_documents
+from bekal.programmes.selectors import list_applications
 from bekal.registration.models import IdentityCheck
-from bekal.registration.selectors import get_declaration, get_identity_check, get_profile
+from bekal.registration.selectors import (
+    get_declaration,
+    get_identity_check,
+    get_profile,
+    is_registration_complete,
+)
 
 
 class StepState(StrEnum):
@@ -126,6 +134,37 @@ def _test_step(user: User, registration_done: bool) -> Step:
     )
 
 
+def _wave_step(user: User) -> Step:
+    label = _("Wave")
+    if not has_passed(user=user):
+        return Step("wave", label, StepState.LOCKED, _("Opens after you pass the test."))
+    application = list_applications(user=user).first()
+    if application is None:
+        return Step("wave", label, StepState.TODO, _("Choose an open wave."), "wave_list")
+    wave = application.wave
+    if application.selected is True:
+        return Step(
+            "wave", label, StepState.DONE, _("Selected in wave %(n)s.") % {"n": wave.number}
+        )
+    if application.selected is False:
+        return Step(
+            "wave",
+            label,
+            StepState.WAITING,
+            _("Not selected in wave %(n)s: you move to the next wave without doing anything.")
+            % {"n": wave.number},
+            "wave_list",
+        )
+    return Step(
+        "wave",
+        label,
+        StepState.WAITING,
+        _("You are in wave %(n)s. Results on %(date)s.")
+        % {"n": wave.number, "date": date_format(localtime(wave.announce_at), "j F Y")},
+        "wave_list",
+    )
+
+
 def get_journey(*, user: User) -> Journey:
     profile = get_profile(user=user)
     check = get_identity_check(user=user)
@@ -133,14 +172,7 @@ def get_journey(*, user: User) -> Journey:
     phone = get_phone_status(user=user)
     declaration = get_declaration(user=user)
 
-    registration_done = bool(
-        profile
-        and check
-        and check.status == IdentityCheck.Status.VERIFIED
-        and all(documents.values())
-        and phone.verified
-        and declaration
-    )
+    registration_done = is_registration_complete(user=user)
     steps = [
         Step("account", _("Account and email"), StepState.DONE),
         Step(
@@ -172,6 +204,6 @@ def get_journey(*, user: User) -> Journey:
             "registration_declaration",
         ),
         _test_step(user, registration_done),
-        Step("wave", _("Wave"), StepState.LOCKED, _("Opens after you pass the test.")),
+        _wave_step(user),
     ]
     return Journey(tuple(steps))

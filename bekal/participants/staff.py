@@ -22,7 +22,7 @@ from bekal.core.errors import NotFoundError, PermissionDeniedError
 from bekal.identity.models import DocumentReuseFlag, IdentityDocument
 from bekal.identity.nik import mask_nik
 from bekal.identity.selectors import get_documents, list_reuse_flags
-from bekal.registration.journey import Journey, get_journey
+from bekal.participants.journey import Journey, get_journey
 from bekal.registration.models import Declaration, DuplicateNikAttempt, IdentityCheck, Profile
 from bekal.registration.selectors import get_declaration, get_identity_check
 
