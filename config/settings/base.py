@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "bekal.assessment",
     "bekal.programmes",
     "bekal.selection",
+    "bekal.cards",
     "bekal.ledger",
     "bekal.web.portal",
     "bekal.web.backoffice",

@@ -23,4 +23,5 @@ urlpatterns = [
     path("ponsel/", include("bekal.web.portal.phone_urls")),
     path("tes/", include("bekal.web.portal.assessment_urls")),
     path("gelombang/", include("bekal.web.portal.wave_urls")),
+    path("kartu/", include("bekal.web.portal.card_urls")),
 ]
