@@ -1,0 +1,79 @@
+"""Eligibility rules as code, one module per scheme year (DESIGN.md, STYLE.md).
+
+A rule is a reason code and a SQL predicate that is TRUE when an applicant FAILS it,
+written over the columns of one row of applicant facts (bekal.selection.eligibility
+builds those rows, set-based, for a whole wave or one applicant). A scheme year's module
+(`scheme_2020`, `scheme_2023`: Python module names cannot start with a digit) declares
+its `VERSION` ("2023.1": year and revision of the code) and `rule_set(scheme)`, which
+reads the scheme version's data (ages, flags, KK limit are columns of the facts, taken
+from the scheme row, never constants here).
+
+A scheme code without a module of its own (a "2021" scheme) uses the latest module at or
+before its year. Changing what a rule means is a new VERSION, so every stored decision
+still names the rules it was taken under.
+
+Facts every predicate may use (one row per applicant):
+  age (on the wave's closing date, Asia/Jakarta), min_age, max_age (NULL: no upper
+  limit), identity_status, test_passed, in_school, in_excluded_occupation,
+  listed_kinds (text[]: kinds of the exclusion lists holding the NIK's blind index on
+  the closing date), kk_recipients (other people of the same KK selected in published
+  runs), max_per_kk, earlier_selected (selected in a published run of an earlier scheme
+  year), already_selected (selected in a published run of another wave of this scheme
+  year), revoked (a revoked card holder), closing_date.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bekal.programmes.models import Scheme
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    #: The stable reason code stored when the rule fails ("too_young").
+    code: str
+    #: SQL over the facts, TRUE when the applicant fails the rule (NULL counts as passed,
+    #: so a predicate must decide missing facts itself).
+    fails_when: str
+    #: The facts this rule reads, kept with every decision as its inputs.
+    inputs: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    version: str
+    rules: tuple[Rule, ...]
+
+    @property
+    def codes(self) -> list[str]:
+        return [rule.code for rule in self.rules]
+
+    @property
+    def inputs(self) -> list[str]:
+        """Every fact any rule reads, in declaration order, once."""
+        seen: dict[str, None] = {}
+        for rule in self.rules:
+            seen.update(dict.fromkeys(rule.inputs))
+        return list(seen)
+
+
+#: The scheme years that have a module of their own, oldest first.
+YEARS = ("2020", "2023")
+
+
+def _module_for(code: str) -> ModuleType:
+    candidates = [year for year in YEARS if year <= code]
+    if not candidates:
+        raise LookupError(f"no eligibility rules for scheme {code}")
+    return importlib.import_module(f"bekal.programmes.rules.scheme_{candidates[-1]}")
+
+
+def rules_for(scheme: Scheme) -> RuleSet:
+    """The rules that decide eligibility under this scheme version."""
+    module = _module_for(scheme.code)
+    return RuleSet(version=module.VERSION, rules=tuple(module.rule_set(scheme)))

@@ -1,0 +1,156 @@
+"""Eligibility decisions, selection runs and their outcomes, revoked recipients.
+
+A run is a state machine (draft -> seed_committed -> run -> reviewed -> published), one
+service per transition in bekal.selection.services. Only a PUBLISHED run's outcomes count
+anywhere else (kk_limit, earlier recipients, cards): read them through
+bekal.selection.selectors.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from bekal.core.models import TimestampedModel
+
+
+class EligibilityDecision(models.Model):
+    """Why an applicant of a wave is eligible or not, under which rules, on which facts.
+
+    Written for a whole wave at once by services.evaluate_eligibility; re-running replaces
+    the wave's decisions.
+    """
+
+    wave = models.ForeignKey("programmes.Wave", on_delete=models.CASCADE, related_name="+")
+    application = models.OneToOneField(
+        "programmes.WaveApplication", on_delete=models.CASCADE, related_name="eligibility"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    scheme = models.ForeignKey("programmes.Scheme", on_delete=models.PROTECT, related_name="+")
+    scheme_version = models.PositiveIntegerField()
+    #: bekal.programmes.rules: the version of the rules' code ("2023.1").
+    rules_version = models.CharField(max_length=16)
+    eligible = models.BooleanField()
+    #: The codes of the rules the applicant fails, in the rules' order; empty if eligible.
+    reasons = ArrayField(models.CharField(max_length=48), default=list, blank=True)
+    #: The facts the rules read (age on the closing date, lists matched, ...).
+    inputs = models.JSONField(default=dict)
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("eligibility decision")
+        indexes = [models.Index(fields=["wave", "eligible"], name="selection_decision_wave")]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {'eligible' if self.eligible else self.reasons}"
+
+
+class SelectionRun(TimestampedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SEED_COMMITTED = "seed_committed", _("Seed committed")
+        RUN = "run", _("Run")
+        REVIEWED = "reviewed", _("Reviewed")
+        PUBLISHED = "published", _("Published")
+
+    wave = models.OneToOneField(
+        "programmes.Wave", on_delete=models.PROTECT, related_name="selection_run"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    #: The 32-byte secret seed (hex), encrypted until the run reveals it.
+    seed_encrypted = models.TextField(blank=True)
+    #: SHA-256 of the seed's 32 bytes, hex: public from the commitment on.
+    seed_hash = models.CharField(max_length=64, blank=True)
+    seed_committed_at = models.DateTimeField(null=True, blank=True)
+    #: The seed (hex), revealed by the run; public once published.
+    seed = models.CharField(max_length=64, blank=True)
+    ran_at = models.DateTimeField(null=True, blank=True)
+    rules_version = models.CharField(max_length=16, blank=True)
+    #: {"regencies": {code: {...}}, "provinces": {...}, "national": {...}}
+    counts = models.JSONField(default=dict, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.CharField(max_length=500, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    #: The canonical inputs (bekal.selection.canonical), exactly the bytes the digest covers.
+    inputs_json = models.TextField(blank=True)
+    #: SHA-256 (hex) of inputs_json's UTF-8 bytes.
+    inputs_digest = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("selection run")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.wave_id} ({self.status})"
+
+
+class SelectionOutcome(models.Model):
+    """One applicant of a run: the inputs the lottery used and its result."""
+
+    run = models.ForeignKey(SelectionRun, on_delete=models.CASCADE, related_name="outcomes")
+    application = models.OneToOneField(
+        "programmes.WaveApplication", on_delete=models.PROTECT, related_name="selection_outcome"
+    )
+    #: Public, NIK-free name of the applicant in the published inputs: the application id.
+    pseudonym = models.CharField(max_length=32)
+    regency = models.ForeignKey("regions.Regency", on_delete=models.PROTECT, related_name="+")
+    eligible = models.BooleanField()
+    #: The best (lowest) priority tier rank the applicant qualifies for; None: no tier.
+    tier = models.PositiveSmallIntegerField(null=True, blank=True)
+    #: Per-wave pseudonym of the family card (no KK in it), and how many more of the
+    #: family may still be selected (the scheme's KK limit minus earlier recipients).
+    household = models.CharField(max_length=16, blank=True)
+    household_places = models.SmallIntegerField(default=0)
+    #: Position in the lottery order among the eligible (1 first); None if not eligible.
+    lottery_rank = models.PositiveIntegerField(null=True, blank=True)
+    selected = models.BooleanField()
+
+    class Meta:
+        verbose_name = _("selection outcome")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "pseudonym"], name="selection_pseudonym_once")
+        ]
+        indexes = [
+            models.Index(
+                fields=["run", "lottery_rank"],
+                condition=Q(selected=True),
+                name="selection_outcome_selected",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}:{self.pseudonym} {'selected' if self.selected else '-'}"
+
+
+class RevokedRecipient(models.Model):
+    """A person whose card was revoked: never selected again (rule `revoked_card`).
+
+    The card code writes this row through services.record_revoked_recipient when it
+    revokes a card; nothing else does.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_at = models.DateTimeField()
+    reason = models.CharField(max_length=64)
+    #: The wave whose selection gave the revoked card, if known.
+    wave = models.ForeignKey(
+        "programmes.Wave", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("revoked recipient")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ({self.reason})"

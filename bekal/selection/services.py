@@ -1,0 +1,262 @@
+"""Writes of the selection app: eligibility of a wave, and the selection run's transitions.
+
+draft --commit_seed--> seed_committed --run_selection--> run --review_run--> reviewed
+--publish_run--> published. Each transition locks the run, checks its source state and
+writes its audit event in the same transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from bekal.accounts.models import User
+from bekal.core import crypto
+from bekal.core.audit import record_event
+from bekal.programmes.models import Wave, WaveQuota
+from bekal.selection import canonical, lottery
+from bekal.selection.eligibility import closing_date, decisions_sql, rules_of
+from bekal.selection.errors import (
+    EligibilityFrozenError,
+    RunExistsError,
+    RunStateError,
+    SeedCommitmentBrokenError,
+    SeedTooLateError,
+    WaveStillOpenError,
+)
+from bekal.selection.models import RevokedRecipient, SelectionRun
+
+Status = SelectionRun.Status
+
+
+@dataclass(frozen=True, slots=True)
+class EligibilityReport:
+    wave_number: int
+    rules_version: str
+    applicants: int
+    eligible: int
+    #: How many applicants fail each rule (an applicant may fail several).
+    reasons: dict[str, int]
+
+
+def _evaluate(wave: Wave) -> EligibilityReport:
+    rules = rules_of(wave)
+    select, params = decisions_sql(wave, rules)
+    scheme = wave.scheme
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM selection_eligibilitydecision WHERE wave_id = %s", [wave.pk])
+        cursor.execute(
+            f"""
+            INSERT INTO selection_eligibilitydecision
+                (wave_id, application_id, user_id, scheme_id, scheme_version, rules_version,
+                 eligible, reasons, inputs, decided_at)
+            SELECT %s, d.application_id, d.user_id, %s, %s, %s,
+                   cardinality(d.reasons) = 0, d.reasons, d.inputs, %s
+            FROM ({select}) d
+            """,  # noqa: S608 (the rules' SQL is code)
+            [wave.pk, scheme.pk, scheme.version, rules.version, timezone.now(), *params],
+        )
+        cursor.execute(
+            """
+            SELECT count(*), count(*) FILTER (WHERE eligible) FROM selection_eligibilitydecision
+            WHERE wave_id = %s
+            """,
+            [wave.pk],
+        )
+        applicants, eligible = cursor.fetchone()
+        cursor.execute(
+            """
+            SELECT reason, count(*) FROM selection_eligibilitydecision, unnest(reasons) reason
+            WHERE wave_id = %s GROUP BY reason
+            """,
+            [wave.pk],
+        )
+        reasons = dict(cursor.fetchall())
+    return EligibilityReport(
+        wave_number=wave.number,
+        rules_version=rules.version,
+        applicants=applicants,
+        eligible=eligible,
+        reasons={code: reasons[code] for code in rules.codes if code in reasons},
+    )
+
+
+@transaction.atomic
+def evaluate_eligibility(*, wave: Wave, actor: User | None = None) -> EligibilityReport:
+    """Decide every applicant of the wave in one statement, replacing earlier decisions.
+
+    Refused once the wave's selection has run: its decisions are part of the record.
+    """
+    wave = Wave.objects.select_for_update().select_related("scheme").get(pk=wave.pk)
+    run = SelectionRun.objects.filter(wave=wave).first()
+    if run is not None and run.status not in (Status.DRAFT, Status.SEED_COMMITTED):
+        raise EligibilityFrozenError()
+    report = _evaluate(wave)
+    record_event(
+        action="selection.eligibility_evaluated",
+        actor=actor,
+        target=wave,
+        rules_version=report.rules_version,
+        applicants=report.applicants,
+        eligible=report.eligible,
+        reasons=report.reasons,
+    )
+    return report
+
+
+def _locked(run: SelectionRun, *, source: str, action: str) -> SelectionRun:
+    run = SelectionRun.objects.select_for_update().select_related("wave__scheme").get(pk=run.pk)
+    if run.status != source:
+        raise RunStateError(status=run.get_status_display(), action=action)
+    return run
+
+
+@transaction.atomic
+def create_run(*, wave: Wave, actor: User | None) -> SelectionRun:
+    """A draft selection run for the wave (one per wave)."""
+    wave = Wave.objects.select_for_update().get(pk=wave.pk)
+    if SelectionRun.objects.filter(wave=wave).exists():
+        raise RunExistsError()
+    run = SelectionRun.objects.create(wave=wave)
+    record_event(action="selection.run_created", actor=actor, target=run, wave=wave.number)
+    return run
+
+
+@transaction.atomic
+def commit_seed(*, run: SelectionRun, actor: User | None) -> SelectionRun:
+    """Draw a secret 32-byte seed, keep it encrypted and publish its SHA-256.
+
+    Only before the wave closes, so nobody can choose a seed knowing who applied.
+    """
+    run = _locked(run, source=Status.DRAFT, action="committed")
+    wave = Wave.objects.select_for_update().get(pk=run.wave_id)
+    if wave.status == Wave.Status.CLOSED or wave.closes_at <= timezone.now():
+        raise SeedTooLateError()
+    seed = secrets.token_bytes(32)
+    run.seed_encrypted = crypto.encrypt(seed.hex())
+    run.seed_hash = hashlib.sha256(seed).hexdigest()
+    run.seed_committed_at = timezone.now()
+    run.status = Status.SEED_COMMITTED
+    run.save(
+        update_fields=["seed_encrypted", "seed_hash", "seed_committed_at", "status", "updated_at"]
+    )
+    record_event(
+        action="selection.seed_committed",
+        actor=actor,
+        target=run,
+        wave=wave.number,
+        seed_hash=run.seed_hash,
+    )
+    return run
+
+
+@transaction.atomic
+def run_selection(*, run: SelectionRun, actor: User | None) -> SelectionRun:
+    """Reveal the seed, decide eligibility, and select within the quotas: after closing."""
+    run = _locked(run, source=Status.SEED_COMMITTED, action="run")
+    wave = Wave.objects.select_for_update().select_related("scheme").get(pk=run.wave_id)
+    if wave.status != Wave.Status.CLOSED:
+        raise WaveStillOpenError()
+    seed = bytes.fromhex(crypto.decrypt(run.seed_encrypted))
+    if hashlib.sha256(seed).hexdigest() != run.seed_hash:
+        raise SeedCommitmentBrokenError()
+    report = _evaluate(wave)
+    lottery.select_applicants(run=run, wave=wave, seed=seed, day=closing_date(wave))
+    run.seed = seed.hex()
+    run.rules_version = report.rules_version
+    run.counts = lottery.count_by_region(run=run)
+    run.ran_at = timezone.now()
+    run.status = Status.RUN
+    run.save(update_fields=["seed", "rules_version", "counts", "ran_at", "status", "updated_at"])
+    record_event(
+        action="selection.run",
+        actor=actor,
+        target=run,
+        wave=wave.number,
+        rules_version=report.rules_version,
+        eligibility=report.reasons,
+        national=run.counts["national"],
+    )
+    return run
+
+
+@transaction.atomic
+def review_run(*, run: SelectionRun, actor: User, note: str = "") -> SelectionRun:
+    """A member of the programme office confirms the counts per region."""
+    run = _locked(run, source=Status.RUN, action="reviewed")
+    run.reviewed_by, run.reviewed_at = actor, timezone.now()
+    run.review_note = note.strip()[:500]
+    run.status = Status.REVIEWED
+    run.save(update_fields=["reviewed_by", "reviewed_at", "review_note", "status", "updated_at"])
+    record_event(
+        action="selection.reviewed",
+        actor=actor,
+        target=run,
+        wave=run.wave.number,
+        regencies=run.counts.get("regencies", {}),
+        national=run.counts.get("national", {}),
+        note=run.review_note,
+    )
+    return run
+
+
+def _render_inputs(run: SelectionRun) -> str:
+    wave = run.wave
+    quotas = WaveQuota.objects.filter(wave=wave)
+    rows = run.outcomes.order_by("application_id").values_list(
+        "pseudonym", "regency_id", "tier", "eligible", "household", "household_places"
+    )
+    return canonical.render(
+        wave=wave.number,
+        seed_hash=run.seed_hash,
+        national_quota=wave.national_quota,
+        province_quotas={q.province_id: q.quota for q in quotas if q.province_id},
+        regency_quotas={q.regency_id: q.quota for q in quotas if q.regency_id},
+        rows=rows.iterator(chunk_size=10_000),
+    )
+
+
+@transaction.atomic
+def publish_run(*, run: SelectionRun, actor: User) -> SelectionRun:
+    """Publish the seed, the canonical inputs with their digest, and the counts."""
+    run = _locked(run, source=Status.REVIEWED, action="published")
+    run.inputs_json = _render_inputs(run)
+    run.inputs_digest = canonical.digest(run.inputs_json)
+    run.published_at = timezone.now()
+    run.status = Status.PUBLISHED
+    run.save(update_fields=["inputs_json", "inputs_digest", "published_at", "status", "updated_at"])
+    record_event(
+        action="selection.published",
+        actor=actor,
+        target=run,
+        wave=run.wave.number,
+        seed=run.seed,
+        seed_hash=run.seed_hash,
+        inputs_digest=run.inputs_digest,
+        counts=run.counts,
+    )
+    return run
+
+
+@transaction.atomic
+def record_revoked_recipient(
+    *, user: User, reason: str, wave: Wave | None = None, actor: User | None = None
+) -> RevokedRecipient:
+    """The card code calls this when it revokes a card: the person is never selected
+    again (rule `revoked_card`). Idempotent: a second call keeps the first row."""
+    revoked, created = RevokedRecipient.objects.get_or_create(
+        user=user, defaults={"revoked_at": timezone.now(), "reason": reason[:64], "wave": wave}
+    )
+    if created:
+        record_event(
+            action="selection.recipient_revoked",
+            actor=actor,
+            subject_user=user,
+            target=revoked,
+            reason=reason,
+        )
+    return revoked

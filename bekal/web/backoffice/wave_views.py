@@ -1,0 +1,154 @@
+"""Waves and their selection runs, for the programme office."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from bekal.accounts.models import User
+from bekal.core.errors import DomainError
+from bekal.programmes.models import Wave
+from bekal.programmes.selectors import get_scheme_in_force
+from bekal.programmes.services import QuotaInput, close_wave, create_wave, open_wave
+from bekal.selection import selectors as selection
+from bekal.selection import services as runs
+
+
+def programme_office(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        assert isinstance(user, User)
+        if not (user.is_superuser or user.role == User.Role.PROGRAMME_ADMIN):
+            return render(
+                request,
+                "backoffice/refused.html",
+                {"error": _("This page is for the programme office.")},
+                status=403,
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class WaveForm(forms.Form):
+    number = forms.IntegerField(label=gettext_lazy("Wave number"), min_value=1)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    opens_at = forms.DateTimeField(
+        label=gettext_lazy("Opens at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    closes_at = forms.DateTimeField(
+        label=gettext_lazy("Closes at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    announce_at = forms.DateTimeField(
+        label=gettext_lazy("Results announced at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    national_quota = forms.IntegerField(label=gettext_lazy("National quota"), min_value=1)
+    regional_quotas = forms.CharField(
+        label=gettext_lazy("Regional quotas"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy(
+            "One per line: a province or regency/city code and its quota, e.g. 32.16 24000"
+        ),
+    )
+
+    def clean_regional_quotas(self) -> list[QuotaInput]:
+        quotas = []
+        for number, line in enumerate(self.cleaned_data["regional_quotas"].splitlines(), 1):
+            if not line.strip():
+                continue
+            parts = line.split()
+            if len(parts) != 2 or not parts[1].isdigit():
+                raise forms.ValidationError(
+                    _("Line %(n)s: write a region code and a number, e.g. 32.16 24000.")
+                    % {"n": number}
+                )
+            quotas.append(QuotaInput(region_code=parts[0], quota=int(parts[1])))
+        return quotas
+
+
+def _actor(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@programme_office
+def waves(request: HttpRequest) -> HttpResponse:
+    form = WaveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            wave = create_wave(
+                scheme=get_scheme_in_force(),
+                number=data["number"],
+                name=data["name"],
+                opens_at=data["opens_at"],
+                closes_at=data["closes_at"],
+                announce_at=data["announce_at"],
+                national_quota=data["national_quota"],
+                quotas=data["regional_quotas"],
+                actor=_actor(request),
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("backoffice:wave", number=wave.number)
+    listing = Wave.objects.select_related("scheme").order_by("-number")
+    return render(request, "backoffice/waves.html", {"waves": listing, "form": form})
+
+
+@programme_office
+def wave(request: HttpRequest, number: int) -> HttpResponse:
+    found = get_object_or_404(Wave.objects.select_related("scheme"), number=number)
+    return render(
+        request,
+        "backoffice/wave.html",
+        {
+            "wave": found,
+            "run": selection.get_run(wave=found),
+            "applications": found.applications.count(),
+        },
+    )
+
+
+_ACTIONS: dict[str, Callable[[Wave, User], Any]] = {
+    "open": lambda wave, actor: open_wave(wave=wave, actor=actor),
+    "commit_seed": lambda wave, actor: runs.commit_seed(
+        run=selection.get_run(wave=wave) or runs.create_run(wave=wave, actor=actor), actor=actor
+    ),
+    "close": lambda wave, actor: close_wave(wave=wave, actor=actor),
+    "run": lambda wave, actor: runs.run_selection(run=selection.get_run(wave=wave), actor=actor),
+    "review": lambda wave, actor: runs.review_run(run=selection.get_run(wave=wave), actor=actor),
+    "publish": lambda wave, actor: runs.publish_run(run=selection.get_run(wave=wave), actor=actor),
+}
+
+
+@programme_office
+@require_POST
+def wave_action(request: HttpRequest, number: int, action: str) -> HttpResponse:
+    found = get_object_or_404(Wave, number=number)
+    act = _ACTIONS.get(action)
+    if act is None:
+        return redirect("backoffice:wave", number=number)
+    try:
+        act(found, _actor(request))
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("backoffice:wave", number=number)

@@ -1,0 +1,171 @@
+"""The draw: quotas filled exactly, tiers first, the same seed giving the same list."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from django.db import transaction
+
+from bekal.programmes.models import WaveApplication, WaveTier
+from bekal.programmes.services import TierInput
+from bekal.selection import lottery, services
+from bekal.selection.eligibility import closing_date
+from bekal.selection.models import SelectionOutcome
+from tests.selection.factories import (
+    Person,
+    admin,
+    close,
+    exclusion_list,
+    join,
+    selected_ids,
+    wave,
+)
+
+pytestmark = pytest.mark.django_db
+
+#: Kota Bengkulu and Kabupaten Rejang Lebong (Bengkulu), Kabupaten Bekasi (Jawa Barat).
+KOTA_BENGKULU, REJANG_LEBONG, BEKASI = "17.71", "17.02", "32.16"
+
+
+def run_wave(w, run):
+    close(w)
+    return services.run_selection(run=run, actor=admin())
+
+
+def selected_by_regency(run) -> Counter:
+    return Counter(run.outcomes.filter(selected=True).values_list("regency_id", flat=True))
+
+
+def test_the_national_quota_is_filled_exactly_when_more_are_eligible():
+    # given 40 eligible applicants and 25 places
+    w, run = wave(national_quota=25)
+    join(w, [Person() for _ in range(40)] + [Person(age=17) for _ in range(5)])
+
+    run = run_wave(w, run)
+
+    # then exactly 25 are selected, all eligible, and the applications say so
+    assert run.outcomes.filter(selected=True).count() == 25
+    assert not run.outcomes.filter(selected=True, eligible=False).exists()
+    assert WaveApplication.objects.filter(wave=w, selected=True).count() == 25
+    assert WaveApplication.objects.filter(wave=w, selected=False).count() == 20
+
+
+def test_regional_quotas_are_respected_exactly_and_small_regions_get_everyone():
+    # given a regency capped at 10 with 30 applicants, a province capped at 12 whose
+    # regencies have 20 applicants, and a regency capped at 50 with only 6 applicants
+    w, run = wave(
+        national_quota=100,
+        quotas=[(BEKASI, 10), ("17", 12)],
+    )
+    join(w, [Person(regency=BEKASI) for _ in range(30)])
+    join(w, [Person(regency=KOTA_BENGKULU) for _ in range(12)])
+    join(w, [Person(regency=REJANG_LEBONG) for _ in range(8)])
+    join(w, [Person(regency="31.71") for _ in range(6)])
+
+    run = run_wave(w, run)
+
+    # then each capped region gets exactly its cap, and the uncapped all its applicants
+    by_regency = selected_by_regency(run)
+    assert by_regency[BEKASI] == 10
+    assert by_regency[KOTA_BENGKULU] + by_regency[REJANG_LEBONG] == 12
+    assert by_regency["31.71"] == 6
+    assert run.counts["provinces"]["17"]["selected"] == 12
+    assert run.counts["national"]["selected"] == 28
+
+
+def test_the_national_quota_binds_alongside_the_regional_ones():
+    # given a capped regency and an uncapped one, more applicants than the nation takes
+    w, run = wave(national_quota=15, quotas=[(BEKASI, 5)])
+    join(w, [Person(regency=BEKASI) for _ in range(20)])
+    join(w, [Person(regency=KOTA_BENGKULU) for _ in range(20)])
+
+    run = run_wave(w, run)
+
+    by_regency = selected_by_regency(run)
+    assert sum(by_regency.values()) == 15
+    assert by_regency[BEKASI] <= 5
+    assert by_regency[KOTA_BENGKULU] == 15 - by_regency[BEKASI]
+
+
+def test_a_region_with_a_quota_of_zero_gets_nobody():
+    w, run = wave(national_quota=10, quotas=[(BEKASI, 0)])
+    join(w, [Person(regency=BEKASI) for _ in range(5)] + [Person() for _ in range(3)])
+
+    run = run_wave(w, run)
+
+    assert selected_by_regency(run) == Counter({KOTA_BENGKULU: 3})
+
+
+def test_higher_tiers_are_selected_first():
+    # given tiers: 1 laid-off workers reported by the ministry, 2 no other social
+    # assistance, 3 a named district; and applicants of each kind plus some of none
+    laid_off_people = [Person() for _ in range(4)]
+    assisted = [Person() for _ in range(10)]
+    laid_off = exclusion_list("reported_laid_off", [p.nik for p in laid_off_people])
+    exclusion_list("social_assistance", [p.nik for p in assisted])
+    district = "32.16.01"
+    w, run = wave(
+        national_quota=9,
+        tiers=[
+            TierInput(1, WaveTier.Kind.REPORTED_LAID_OFF, "PHK", exclusion_list=laid_off),
+            TierInput(2, WaveTier.Kind.NO_OTHER_SOCIAL_ASSISTANCE, "Tanpa bansos"),
+            TierInput(3, WaveTier.Kind.NAMED_DISTRICTS, "Kecamatan", district_codes=[district]),
+        ],
+    )
+    join(w, laid_off_people)  # tier 1 (some are also without assistance: best tier counts)
+    join(w, [Person() for _ in range(3)])  # tier 2
+    assisted_named = assisted[:4]
+    for p in assisted_named:
+        p.regency, p.district = "32.16", district
+    join(w, assisted_named)  # tier 3 (receive assistance, live in the named district)
+    join(w, assisted[4:])  # no tier
+
+    run = run_wave(w, run)
+
+    # then the 9 places go to tier 1 (4), tier 2 (3), then 2 of tier 3; nobody of no tier
+    tiers = list(
+        SelectionOutcome.objects.filter(run=run, selected=True)
+        .order_by("lottery_rank")
+        .values_list("tier", flat=True)
+    )
+    assert tiers == [1, 1, 1, 1, 2, 2, 2, 3, 3]
+    assert SelectionOutcome.objects.filter(run=run, eligible=True, tier=None).count() == 6
+
+
+def test_at_most_the_family_s_places_are_selected_within_one_wave():
+    # given three members of one family in one wave, with places for everyone
+    w, run = wave(national_quota=50)
+    kk = "3216010101200009"
+    family = join(w, [Person(kk=kk) for _ in range(3)])
+    join(w, [Person() for _ in range(5)])
+
+    run = run_wave(w, run)
+
+    chosen = set(selected_ids(run))
+    assert len(chosen & {a.pk for a in family}) == 2
+    assert len(chosen) == 7
+
+
+def test_the_same_seed_and_inputs_give_the_same_list_and_another_seed_another_order():
+    # given a run with more eligible applicants than places
+    w, run = wave(national_quota=20, quotas=[(BEKASI, 5)])
+    join(w, [Person() for _ in range(30)] + [Person(regency=BEKASI) for _ in range(10)])
+    run = run_wave(w, run)
+    first = selected_ids(run)
+    seed = bytes.fromhex(run.seed)
+
+    def draw(with_seed: bytes) -> list[int]:
+        with transaction.atomic():
+            SelectionOutcome.objects.filter(run=run).delete()
+            lottery.select_applicants(run=run, wave=w, seed=with_seed, day=closing_date(w))
+            return selected_ids(run)
+
+    # when the draw is made again with the same seed, and with another
+    again = draw(seed)
+    other = draw(bytes(32))
+
+    # then the same seed gives the very same list; another gives another order
+    assert again == first
+    assert other != first
+    assert len(other) == 20

@@ -1,0 +1,108 @@
+"""The programme office runs a wave from the back office: open, seed, close, run, publish."""
+
+import datetime as dt
+import hashlib
+
+import pytest
+from django.utils import timezone
+
+from bekal.accounts.models import User
+from bekal.programmes.models import Wave, WaveApplication
+from bekal.programmes.services import join_wave
+from tests.identity.documents_support import use_tmp_document_storage
+from tests.programmes.factories import registrant
+
+pytestmark = pytest.mark.django_db
+
+
+def local(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+@pytest.fixture
+def office(client):
+    admin = User.objects.create_user(
+        email="pmo@bekal.example", password=None, full_name="PMO", role="programme_admin"
+    )
+    client.force_login(admin)
+    return client
+
+
+def act(client, number, action):
+    return client.post(f"/kantor/gelombang/{number}/{action}/", follow=True).content.decode()
+
+
+def test_the_office_runs_a_wave_from_opening_to_published_results(
+    office, registry_file, settings, tmp_path
+):
+    use_tmp_document_storage(settings, tmp_path)
+    now = timezone.now()
+    created = office.post(
+        "/kantor/gelombang/",
+        {
+            "number": 21,
+            "name": "Gelombang 21",
+            "opens_at": local(now - dt.timedelta(hours=1)),
+            "closes_at": local(now + dt.timedelta(days=3)),
+            "announce_at": local(now + dt.timedelta(days=4)),
+            "national_quota": 1,
+            "regional_quotas": "17.71 1",
+        },
+    )
+    assert created.status_code == 302
+    act(office, 21, "open")
+    page = act(office, 21, "commit_seed")
+    wave = Wave.objects.get(number=21)
+    seed_hash = wave.selection_run.seed_hash
+    assert seed_hash in page
+    people = [registrant(n) for n in (1, 2)]
+    for person in people:
+        join_wave(user=person, wave=wave, test_passed=True)
+
+    act(office, 21, "close")
+    act(office, 21, "run")
+    act(office, 21, "review")
+    page = act(office, 21, "publish")
+
+    run = Wave.objects.get(number=21).selection_run
+    assert run.status == "published"
+    assert run.seed in page
+    assert hashlib.sha256(bytes.fromhex(run.seed)).hexdigest() == seed_hash
+    selected = WaveApplication.objects.filter(wave=wave, selected=True).count()
+    assert selected <= 1
+
+
+def test_publishing_before_the_review_is_refused_with_a_message(
+    office, registry_file, settings, tmp_path
+):
+    now = timezone.now()
+    office.post(
+        "/kantor/gelombang/",
+        {
+            "number": 22,
+            "name": "Gelombang 22",
+            "opens_at": local(now - dt.timedelta(hours=1)),
+            "closes_at": local(now + dt.timedelta(days=3)),
+            "announce_at": local(now + dt.timedelta(days=4)),
+            "national_quota": 10,
+        },
+    )
+    act(office, 22, "open")
+    act(office, 22, "commit_seed")
+
+    page = act(office, 22, "publish")
+
+    assert Wave.objects.get(number=22).selection_run.status == "seed_committed"
+    assert '<li class="error" role="status">' in page
+
+
+def test_a_regional_officer_cannot_manage_waves(client):
+    officer = User.objects.create_user(
+        email="disnaker@bekal.example",
+        password=None,
+        full_name="Petugas",
+        role="regional_officer",
+    )
+    client.force_login(officer)
+
+    assert client.get("/kantor/gelombang/").status_code == 403
