@@ -27,6 +27,7 @@ from bekal.registration.selectors import (
     get_profile,
     is_registration_complete,
 )
+from bekal.selection.selectors import get_published_result
 
 
 class StepState(StrEnum):
@@ -142,11 +143,17 @@ def _wave_step(user: User) -> Step:
     if application is None:
         return Step("wave", label, StepState.TODO, _("Choose an open wave."), "wave_list")
     wave = application.wave
-    if application.selected is True:
+    result = get_published_result(application=application)
+    if result is True:
         return Step(
-            "wave", label, StepState.DONE, _("Selected in wave %(n)s.") % {"n": wave.number}
+            "wave",
+            label,
+            StepState.DONE,
+            _("Selected in wave %(n)s. Accept your card to receive the training balance.")
+            % {"n": wave.number},
+            "card",
         )
-    if application.selected is False:
+    if result is False:
         return Step(
             "wave",
             label,

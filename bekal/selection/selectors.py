@@ -6,7 +6,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from bekal.accounts.models import User
-from bekal.programmes.models import Wave
+from bekal.programmes.models import Wave, WaveApplication
 from bekal.selection.eligibility import (
     ApplicantDecision,
     decisions_sql,
@@ -64,6 +64,18 @@ def get_published_outcome(*, user: User) -> SelectionOutcome | None:
         published_selections()
         .filter(application__user=user)
         .select_related("run", "application__wave__scheme")
+        .first()
+    )
+
+
+def get_published_result(*, application: WaveApplication) -> bool | None:
+    """Whether the application was selected, once its wave's run is published; None
+    before (a run's result is not shown to anyone until it is published)."""
+    return (
+        SelectionOutcome.objects.filter(
+            application=application, run__status=SelectionRun.Status.PUBLISHED
+        )
+        .values_list("selected", flat=True)
         .first()
     )
 

@@ -4,10 +4,13 @@ import pytest
 
 from bekal.assessment import services as assessment
 from bekal.assessment.models import Attempt
+from bekal.cards.services import publish_results
 from bekal.participants.journey import StepState, get_journey
 from bekal.programmes.models import WaveApplication
+from bekal.programmes.services import QuotaInput, close_wave, join_wave
+from bekal.selection import services as selection
 from tests.identity.documents_support import use_tmp_document_storage
-from tests.programmes.factories import registrant, wave
+from tests.programmes.factories import officer, registrant, wave
 
 pytestmark = pytest.mark.django_db
 
@@ -68,12 +71,21 @@ def test_joining_without_passing_the_test_is_refused_with_a_message(client, read
 
 def test_a_participant_not_selected_is_told_they_move_to_the_next_wave(client, ready):
     pass_the_test(ready)
-    open_wave = wave(14)
+    office = officer()
+    full_wave = wave(14, national_quota=1, quotas=[QuotaInput(region_code="17.71", quota=0)])
+    join_wave(user=ready, wave=full_wave, test_passed=True)
+    run = selection.commit_seed(
+        run=selection.create_run(wave=full_wave, actor=office), actor=office
+    )
+    close_wave(wave=full_wave, actor=office)
+    run = selection.run_selection(run=run, actor=office)
+    run = selection.review_run(run=run, actor=office)
     client.force_login(ready)
-    client.post(f"/gelombang/{open_wave.number}/gabung/")
-    WaveApplication.objects.filter(user=ready).update(selected=False)
 
-    page = client.get("/gelombang/").content.decode()
+    before = client.get("/gelombang/").content.decode()
+    publish_results(run=run, actor=office)
+    after = client.get("/gelombang/").content.decode()
 
-    assert "otomatis diikutkan ke gelombang berikutnya" in page
+    assert "otomatis diikutkan ke gelombang berikutnya" not in before
+    assert "otomatis diikutkan ke gelombang berikutnya" in after
     assert wave_step(ready).state == StepState.WAITING

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bekal.accounts.models import User
+from bekal.cards.services import publish_results
 from bekal.core.errors import DomainError
 from bekal.programmes.models import Wave
 from bekal.programmes.selectors import get_scheme_in_force
@@ -134,7 +135,7 @@ _ACTIONS: dict[str, Callable[[Wave, User], Any]] = {
     "close": lambda wave, actor: close_wave(wave=wave, actor=actor),
     "run": lambda wave, actor: runs.run_selection(run=selection.get_run(wave=wave), actor=actor),
     "review": lambda wave, actor: runs.review_run(run=selection.get_run(wave=wave), actor=actor),
-    "publish": lambda wave, actor: runs.publish_run(run=selection.get_run(wave=wave), actor=actor),
+    "publish": lambda wave, actor: publish_results(run=selection.get_run(wave=wave), actor=actor),
 }
 
 

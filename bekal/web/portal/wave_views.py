@@ -15,6 +15,7 @@ from bekal.programmes import selectors as programmes
 from bekal.programmes.models import Wave
 from bekal.programmes.services import join_wave
 from bekal.registration.selectors import get_profile
+from bekal.selection.selectors import get_published_result
 from bekal.web.portal.registration_views import participant_required
 
 
@@ -32,7 +33,10 @@ def wave_list(request: HttpRequest) -> HttpResponse:
     context = {
         "passed": has_passed(user=user),
         "open_waves": programmes.get_open_waves(regency_code=regency),
-        "applications": programmes.list_applications(user=user),
+        "applications": [
+            (application, get_published_result(application=application))
+            for application in programmes.list_applications(user=user)
+        ],
     }
     return render(request, "portal/waves/list.html", context)
 
