@@ -42,10 +42,14 @@ from bekal.ledger.errors import InsufficientBalanceError
 from bekal.ledger.models import AccountKind, LedgerAccount
 from bekal.ledger.selectors import get_balance
 from bekal.ledger.services import open_account, post_transaction
-from bekal.programmes.models import Scheme
+from bekal.programmes.models import Scheme, Wave
 from bekal.selection.models import SelectionOutcome, SelectionRun
 from bekal.selection.selectors import get_published_outcome
-from bekal.selection.services import publish_run, record_revoked_recipient
+from bekal.selection.services import (
+    carry_over_unselected,
+    publish_run,
+    record_revoked_recipient,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +73,10 @@ def publish_results(*, run: SelectionRun, actor: User) -> SelectionRun:
     (the selected are offered their card)."""
     published = publish_run(run=run, actor=actor)
     announce_results(run=published)
+    for later in Wave.objects.filter(
+        number__gt=published.wave.number, status__in=[Wave.Status.DRAFT, Wave.Status.OPEN]
+    ):
+        carry_over_unselected(to_wave=later, actor=actor)
     return published
 
 

@@ -18,6 +18,7 @@ from bekal.accounts.models import User
 from bekal.core import crypto
 from bekal.core.audit import record_event
 from bekal.programmes.models import Wave, WaveQuota
+from bekal.programmes.services import carry_over
 from bekal.selection import canonical, lottery
 from bekal.selection.eligibility import closing_date, decisions_sql, rules_of
 from bekal.selection.errors import (
@@ -260,3 +261,26 @@ def record_revoked_recipient(
             reason=reason,
         )
     return revoked
+
+
+@transaction.atomic
+def carry_over_unselected(*, to_wave: Wave, actor: User | None = None) -> int:
+    """Carry the not selected of the latest published wave before `to_wave` into it.
+
+    Called when a wave opens, and when results are published while a later wave is
+    already open; idempotent (whoever is in `to_wave` already is skipped). Only the
+    latest published wave counts: someone not selected in wave 1 but selected in wave 2
+    is not carried into wave 3.
+    """
+    previous = (
+        Wave.objects.filter(
+            number__lt=to_wave.number,
+            status=Wave.Status.CLOSED,
+            selection_run__status=Status.PUBLISHED,
+        )
+        .order_by("-number")
+        .first()
+    )
+    if previous is None or to_wave.status == Wave.Status.CLOSED:
+        return 0
+    return carry_over(from_wave=previous, to_wave=to_wave, actor=actor)

@@ -89,3 +89,23 @@ def test_a_participant_not_selected_is_told_they_move_to_the_next_wave(client, r
     assert "otomatis diikutkan ke gelombang berikutnya" not in before
     assert "otomatis diikutkan ke gelombang berikutnya" in after
     assert wave_step(ready).state == StepState.WAITING
+
+
+def test_the_not_selected_are_carried_into_the_next_wave_when_it_opens(client, ready):
+    pass_the_test(ready)
+    office = officer()
+    full_wave = wave(16, national_quota=1, quotas=[QuotaInput(region_code="17.71", quota=0)])
+    join_wave(user=ready, wave=full_wave, test_passed=True)
+    draft = selection.create_run(wave=full_wave, actor=office)
+    run = selection.commit_seed(run=draft, actor=office)
+    close_wave(wave=full_wave, actor=office)
+    run = selection.review_run(run=selection.run_selection(run=run, actor=office), actor=office)
+    publish_results(run=run, actor=office)
+    next_wave = wave(17, open_now=False)
+    client.force_login(office)
+
+    client.post(f"/kantor/gelombang/{next_wave.number}/open/")
+
+    carried = WaveApplication.objects.get(user=ready, wave=next_wave)
+    assert carried.carried_over_from == full_wave
+    assert "gelombang 17" in str(wave_step(ready).detail)

@@ -128,7 +128,9 @@ def wave(request: HttpRequest, number: int) -> HttpResponse:
 
 
 _ACTIONS: dict[str, Callable[[Wave, User], Any]] = {
-    "open": lambda wave, actor: open_wave(wave=wave, actor=actor),
+    "open": lambda wave, actor: runs.carry_over_unselected(
+        to_wave=open_wave(wave=wave, actor=actor), actor=actor
+    ),
     "commit_seed": lambda wave, actor: runs.commit_seed(
         run=selection.get_run(wave=wave) or runs.create_run(wave=wave, actor=actor), actor=actor
     ),
