@@ -1,11 +1,13 @@
 from django.urls import path
 
-from bekal.web.backoffice import views, wave_views
+from bekal.web.backoffice import exclusion_views, views, wave_views
 
 app_name = "backoffice"
 urlpatterns = [
     path("", views.registrants, name="registrants"),
     path("peserta/<int:profile_id>/", views.registrant, name="registrant"),
+    path("pengecualian/", exclusion_views.exclusion_lists, name="exclusion_lists"),
+    path("pengecualian/<int:list_id>/", exclusion_views.exclusion_list, name="exclusion_list"),
     path("gelombang/", wave_views.waves, name="waves"),
     path("gelombang/<int:number>/", wave_views.wave, name="wave"),
     path("gelombang/<int:number>/<str:action>/", wave_views.wave_action, name="wave_action"),
