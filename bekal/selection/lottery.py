@@ -116,8 +116,7 @@ written AS (
     LEFT JOIN chosen c ON c.application_id = b.application_id
     RETURNING application_id, selected
 )
-UPDATE programmes_waveapplication a SET selected = w.selected
-FROM written w WHERE a.id = w.application_id
+SELECT count(*) FROM written
 """  # noqa: S608 (constants only)
 
 _COUNTS = """

@@ -225,6 +225,15 @@ def _render_inputs(run: SelectionRun) -> str:
 def publish_run(*, run: SelectionRun, actor: User) -> SelectionRun:
     """Publish the seed, the canonical inputs with their digest, and the counts."""
     run = _locked(run, source=Status.REVIEWED, action="published")
+    # The applications learn their result only now: nobody (and no query) sees a result
+    # before it is published.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE programmes_waveapplication a SET selected = o.selected"
+            " FROM selection_selectionoutcome o"
+            " WHERE o.application_id = a.id AND o.run_id = %s",
+            [run.pk],
+        )
     run.inputs_json = _render_inputs(run)
     run.inputs_digest = canonical.digest(run.inputs_json)
     run.published_at = timezone.now()

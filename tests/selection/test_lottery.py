@@ -44,9 +44,11 @@ def test_the_national_quota_is_filled_exactly_when_more_are_eligible():
 
     run = run_wave(w, run)
 
-    # then exactly 25 are selected, all eligible, and the applications say so
+    # then exactly 25 are selected, all eligible; the applications say so once published
     assert run.outcomes.filter(selected=True).count() == 25
     assert not run.outcomes.filter(selected=True, eligible=False).exists()
+    assert not WaveApplication.objects.filter(wave=w, selected__isnull=False).exists()
+    services.publish_run(run=services.review_run(run=run, actor=admin()), actor=admin())
     assert WaveApplication.objects.filter(wave=w, selected=True).count() == 25
     assert WaveApplication.objects.filter(wave=w, selected=False).count() == 20
 
