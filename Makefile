@@ -6,10 +6,10 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-SIZE ?= 100000
+SIZE ?= 1000000
 DURATION ?= 20
 
-.PHONY: demo test lint bench-signup bench-exclusion clean install browser
+.PHONY: demo test lint bench-signup bench-exclusion bench-selection clean install browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,9 @@ test: $(STAMP) browser messages
 
 bench-exclusion: $(STAMP)
 	$(PY) -m bench.exclusion_import
+
+bench-selection: $(STAMP)
+	$(PY) -m bench.selection --size $(SIZE)
 
 bench-signup: $(STAMP) messages
 	$(PY) -m bench.signup --duration $(DURATION)

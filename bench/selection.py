@@ -1,0 +1,334 @@
+"""Eligibility and selection of one wave at scale: Bekal against a DuckDB reference.
+
+Creates a database of its own (on the server in DATABASE_URL, or on the embedded
+PostgreSQL; dropped afterwards unless --keep), migrates it, loads the official regions,
+generates SIZE synthetic registrants in a closed wave (bench.selection_data describes the
+funnel, lists, quotas and tiers), then, in this process:
+
+1. Bekal: the real services, timed one by one: evaluate_eligibility (the office's
+   preview), run_selection (reveals the seed, decides eligibility again and selects:
+   the figure that counts), review_run, publish_run (the canonical inputs and their
+   digest) and verify_published_run (what `manage.py verify_selection` does).
+2. DuckDB: the same selection recomputed from the exported inputs
+   (bench.selection_reference), timed as export, load and compute.
+3. Both lists compared (application ids and lottery ranks of the selected), with the
+   eligible counts and the applicants failing each rule, and the ratio of the times.
+
+Figures are printed, not asserted (tests/bench/test_selection_bench.py checks agreement).
+
+    make bench-selection SIZE=1000000
+    .venv/bin/python -m bench.selection --size 100000 [--scheme 2023] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def with_database(url: str, name: str) -> str:
+    return urlunparse(urlparse(url)._replace(path=f"/{name}"))
+
+
+def peak_mib() -> float:
+    """Peak resident memory of this process so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@dataclass
+class BekalRun:
+    seconds: dict[str, float] = field(default_factory=dict)
+    eligible: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+    selected: set[tuple[int, int]] = field(default_factory=set)
+    verified: bool | None = None
+    #: (region code, quota, eligible applicants there, selected there) per regional quota.
+    quotas: list[tuple[str, int, int, int]] = field(default_factory=list)
+    #: Selected per tier rank (None: no tier).
+    tiers: dict[int | None, int] = field(default_factory=dict)
+    peak_mib: float = 0.0
+    postgres: dict[str, Any] = field(default_factory=dict)
+
+
+def _backend() -> tuple[int, int]:
+    """The PostgreSQL backend serving this process, and its database's temp bytes so far."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_force_next_flush()")
+        cursor.execute(
+            "SELECT pg_backend_pid(), temp_bytes FROM pg_stat_database"
+            " WHERE datname = current_database()"
+        )
+        pid, temp = cursor.fetchone()
+    return pid, temp
+
+
+def _backend_peak_mib(pid: int) -> float | None:
+    """The backend's peak resident memory (VmHWM, includes the shared buffers it touched);
+    None when the server is on another machine or its /proc is not readable."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def run_bekal(generated: Any, *, preview: bool = True, publish: bool = True) -> BekalRun:
+    """Bekal's own services on the generated wave, each timed."""
+    from django.db import connection
+
+    from bekal.selection import selectors
+    from bekal.selection import services as selection
+
+    result = BekalRun()
+    wave, run, staff = generated.wave, generated.run, generated.staff
+    pid, temp_before = _backend()
+
+    if preview:
+        start = time.perf_counter()
+        selection.evaluate_eligibility(wave=wave, actor=staff)
+        result.seconds["evaluate_eligibility (preview)"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    run = selection.run_selection(run=run, actor=staff)
+    result.seconds["run_selection (eligibility + selection)"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    run = selection.review_run(run=run, actor=staff, note="bench")
+    result.seconds["review_run"] = time.perf_counter() - start
+    if publish:
+        start = time.perf_counter()
+        run = selection.publish_run(run=run, actor=staff)
+        result.seconds["publish_run (canonical inputs, digest)"] = time.perf_counter() - start
+        start = time.perf_counter()
+        result.verified = selectors.verify_published_run(wave=wave).matches
+        result.seconds["verify_published_run"] = time.perf_counter() - start
+    result.peak_mib = peak_mib()
+    _, temp_after = _backend()
+    result.postgres = {
+        "peak_mib": _backend_peak_mib(pid),
+        "temp_mib": (temp_after - temp_before) / 2**20,
+    }
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FILTER (WHERE eligible) FROM selection_eligibilitydecision"
+            " WHERE wave_id = %s",
+            [wave.pk],
+        )
+        result.eligible = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT reason, count(*) FROM selection_eligibilitydecision, unnest(reasons) reason"
+            " WHERE wave_id = %s GROUP BY reason",
+            [wave.pk],
+        )
+        result.reasons = dict(cursor.fetchall())
+        cursor.execute(
+            "SELECT application_id, lottery_rank FROM selection_selectionoutcome"
+            " WHERE run_id = %s AND selected",
+            [run.pk],
+        )
+        result.selected = {(a, b) for a, b in cursor.fetchall()}
+        cursor.execute(
+            """
+            SELECT coalesce(q.province_id, q.regency_id), q.quota,
+                   count(o.id) FILTER (WHERE o.eligible), count(o.id) FILTER (WHERE o.selected)
+            FROM programmes_wavequota q
+            LEFT JOIN regions_regency r ON r.province_id = q.province_id
+                OR r.code = q.regency_id
+            LEFT JOIN selection_selectionoutcome o ON o.run_id = %s AND o.regency_id = r.code
+            WHERE q.wave_id = %s
+            GROUP BY 1, 2 ORDER BY 1
+            """,
+            [run.pk, wave.pk],
+        )
+        result.quotas = [tuple(row) for row in cursor.fetchall()]
+        cursor.execute(
+            "SELECT tier, count(*) FROM selection_selectionoutcome WHERE run_id = %s"
+            " AND selected GROUP BY tier ORDER BY tier",
+            [run.pk],
+        )
+        result.tiers = dict(cursor.fetchall())
+    generated.run = run
+    return result
+
+
+def run_reference(generated: Any) -> Any:
+    from bench.selection_reference import compute
+
+    return compute(
+        wave=generated.wave, seed_hex=generated.run.seed, day=generated.closing_date.isoformat()
+    )
+
+
+def agreement(bekal: BekalRun, reference: Any) -> list[str]:
+    """What differs between the two (empty: they agree)."""
+    problems = []
+    if bekal.eligible != reference.eligible:
+        problems.append(f"eligible: Bekal {bekal.eligible:,}, DuckDB {reference.eligible:,}")
+    for code in sorted(set(bekal.reasons) | set(reference.reasons)):
+        ours, theirs = bekal.reasons.get(code, 0), reference.reasons.get(code, 0)
+        if ours != theirs:
+            problems.append(f"rule {code}: Bekal {ours:,}, DuckDB {theirs:,}")
+    if bekal.selected != reference.selected:
+        only_bekal = len(bekal.selected - reference.selected)
+        only_duckdb = len(reference.selected - bekal.selected)
+        problems.append(
+            f"selected: Bekal {len(bekal.selected):,}, DuckDB {len(reference.selected):,}"
+            f" ({only_bekal:,} (id, rank) pairs only in Bekal, {only_duckdb:,} only in DuckDB)"
+        )
+    return problems
+
+
+def report(generated: Any, bekal: BekalRun, reference: Any, setup: dict[str, float]) -> None:
+    counts = generated.counts
+    applicants = counts["applicants"]
+    line = "-" * 72
+
+    def row(label: str, value: str) -> None:
+        print(f"  {label:<50}{value:>20}")
+
+    print(line)
+    print(f"Selection benchmark: {generated.size:,} registrants, scheme {generated.scheme_code},"
+          f" wave {generated.wave.number}")  # fmt: skip
+    print(line)
+    for label in ("registrants", "profiles", "verified", "test_passed", "applicants",
+                  "exclusion_entries", "earlier_recipients", "revoked",
+                  "national_quota"):  # fmt: skip
+        row(label.replace("_", " "), f"{counts.get(label, 0):,}")
+    print("Setup and generation (not timed below)")
+    for label, seconds in {**setup, **generated.seconds}.items():
+        row(label, f"{seconds:,.1f} s")
+    print("Bekal (PostgreSQL, this process)")
+    for label, seconds in bekal.seconds.items():
+        row(label, f"{seconds:,.2f} s")
+    bekal_time = bekal.seconds["run_selection (eligibility + selection)"]
+    preview = bekal.seconds.get("evaluate_eligibility (preview)")
+    if preview is not None:
+        row("  of which selection (run minus preview, about)", f"{bekal_time - preview:,.2f} s")
+    row("applicants per second (run_selection)", f"{applicants / bekal_time:,.0f}")
+    row("registrants per second (run_selection)", f"{generated.size / bekal_time:,.0f}")
+    row("peak memory, this process", f"{bekal.peak_mib:,.0f} MiB")
+    backend = bekal.postgres.get("peak_mib")
+    row("peak memory, PostgreSQL backend (VmHWM)",
+        "n/a" if backend is None else f"{backend:,.0f} MiB")  # fmt: skip
+    row("PostgreSQL temporary files written", f"{bekal.postgres['temp_mib']:,.0f} MiB")
+    if bekal.verified is not None:
+        row("verify_published_run matches", str(bekal.verified))
+    print("DuckDB reference (same process)")
+    for label, seconds in reference.seconds.items():
+        row(label, f"{seconds:,.2f} s")
+    row("CSV exported", f"{reference.export_bytes / 2**20:,.0f} MiB")
+    duck_compute = reference.seconds["compute (facts, rules, tiers, order, quotas)"]
+    duck_total = sum(reference.seconds.values())
+    row("applicants per second (compute)", f"{applicants / duck_compute:,.0f}")
+    row("peak memory, this process (after DuckDB)", f"{peak_mib():,.0f} MiB")
+    print("Comparison")
+    row("eligible (Bekal / DuckDB)", f"{bekal.eligible:,} / {reference.eligible:,}")
+    row("selected (Bekal / DuckDB)", f"{len(bekal.selected):,} / {len(reference.selected):,}")
+    problems = agreement(bekal, reference)
+    row("selected set and lottery ranks", "MATCH" if not problems else "MISMATCH")
+    for problem in problems:
+        print(f"    {problem}")
+    row("Bekal run_selection / DuckDB compute", f"{bekal_time / duck_compute:,.1f} x")
+    row("Bekal run_selection / DuckDB export+load+compute", f"{bekal_time / duck_total:,.1f} x")
+    print("Regional quotas (Bekal): quota / eligible there / selected")
+    for code, quota, eligible, selected in bekal.quotas:
+        row(code, f"{quota:,} / {eligible:,} / {selected:,}")
+    respected = all(selected <= quota for _, quota, _, selected in bekal.quotas)
+    respected = respected and len(bekal.selected) <= counts["national_quota"]
+    row("every quota respected", "yes" if respected else "NO")
+    print("Selected per priority tier (Bekal)")
+    for tier, n in bekal.tiers.items():
+        row("no tier" if tier is None else f"tier {tier}", f"{n:,}")
+    print("Applicants failing each rule (Bekal)")
+    for code, n in sorted(bekal.reasons.items(), key=lambda item: -item[1]):
+        row(code, f"{n:,}")
+    print(line)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", type=int, default=100_000, help="registrants")
+    parser.add_argument("--scheme", default="2020", choices=["2020", "2023"])
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--no-preview", action="store_true", help="skip evaluate_eligibility before the run"
+    )
+    parser.add_argument(
+        "--no-publish", action="store_true", help="skip publish_run and verify_published_run"
+    )
+    args = parser.parse_args()
+
+    from config import database
+
+    server_url = os.environ.get("DATABASE_URL") or database.start_embedded()
+    bench_db = f"bekal_bench_selection_{os.getpid()}"
+    admin_url = with_database(server_url, "postgres")
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{bench_db}"')
+        superuser = conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        bulk = bool(superuser.fetchone()[0])
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings.prod",
+            "DATABASE_URL": with_database(server_url, bench_db),
+            "SECRET_KEY": "bench-secret-key-" + uuid.uuid4().hex,
+            "PII_KEYS": "bench-pii-key-" + uuid.uuid4().hex,
+            "BLIND_INDEX_KEY": "bench-blind-index-" + uuid.uuid4().hex,
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "DEBUG": "false",
+        }
+    )
+    setup: dict[str, float] = {}
+    try:
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, check=True)
+        import django
+
+        django.setup()
+        from bekal.regions.services import load_regions
+
+        load_regions()
+        setup["migrate, load regions"] = time.perf_counter() - start
+        from bench.selection_data import generate
+
+        print(f"Generating {args.size:,} registrants in {bench_db}...", flush=True)
+        start = time.perf_counter()
+        generated = generate(size=args.size, scheme_code=args.scheme, bulk=bulk)
+        setup["generation, total"] = time.perf_counter() - start
+        print("Running Bekal's selection...", flush=True)
+        bekal = run_bekal(generated, preview=not args.no_preview, publish=not args.no_publish)
+        print("Running the DuckDB reference...", flush=True)
+        reference = run_reference(generated)
+        report(generated, bekal, reference, setup)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if args.keep:
+            print(f"Kept the database {bench_db}.")
+        else:
+            with psycopg.connect(admin_url, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{bench_db}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()
