@@ -194,3 +194,46 @@ class PhoneFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.phone_masked} ({self.account_count})"
+
+
+class PartnerClient(models.Model):
+    """An organisation that calls a Bekal partner API: a training platform today, a
+    payment partner later. What it may see is decided by the app that owns its records
+    (bekal.marketplace for a platform), never by ids it sends."""
+
+    class Kind(models.TextChoices):
+        TRAINING_PLATFORM = "training_platform", _("Training platform")
+        PAYMENT_PARTNER = "payment_partner", _("Payment partner")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("partner API client")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PartnerCredential(models.Model):
+    """A key the client signs its requests with (HMAC-SHA256).
+
+    The key id is public (sent with every request). The secret is shown once when it is
+    issued and kept encrypted (bekal.core.crypto), because verifying an HMAC needs it. A
+    client may hold two live credentials while it rotates; a revoked one signs nothing.
+    """
+
+    client = models.ForeignKey(PartnerClient, on_delete=models.PROTECT, related_name="credentials")
+    key_id = models.CharField(max_length=40, unique=True)
+    secret_encrypted = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("partner API credential")
+
+    def __str__(self) -> str:
+        return self.key_id

@@ -75,6 +75,10 @@ class Scheme(TimestampedModel):
     training_balance = models.PositiveBigIntegerField(_("training balance (Rp)"))
     #: IncentiveSchedule.to_json(); read it through `incentives`.
     incentive_schedule = models.JSONField(_("incentive schedule"))
+    #: The most one course may cost under this scheme; None: up to the training balance.
+    max_course_price = models.PositiveBigIntegerField(
+        _("highest course price (Rp)"), null=True, blank=True
+    )
     first_purchase_days = models.PositiveSmallIntegerField(
         _("days to buy the first training"),
         help_text=_("A card with no training bought within these days is revoked."),

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "bekal.selection",
     "bekal.cards",
     "bekal.ledger",
+    "bekal.marketplace",
     "bekal.web.portal",
     "bekal.web.backoffice",
     "bekal.web.devtools",
@@ -204,6 +205,15 @@ BEKAL_OTP_MAX_ATTEMPTS = 5
 BEKAL_OTP_RESEND_INTERVAL = 60
 BEKAL_OTP_MAX_SENDS_PER_DAY = 5
 BEKAL_PHONE_MAX_ACCOUNTS = ENV.PHONE_MAX_ACCOUNTS
+
+# The training marketplace. A voucher of a scheduled session is redeemed from this many
+# minutes before its start to this many after (the programme's rule: one hour each way).
+BEKAL_REDEEM_WINDOW_BEFORE_MINUTES = 60
+BEKAL_REDEEM_WINDOW_AFTER_MINUTES = 60
+# The partner API: signed requests older (or newer) than this are refused, and a nonce
+# is remembered for as long; requests a client may send a minute.
+BEKAL_PARTNER_API_CLOCK_SKEW_SECONDS = 300
+BEKAL_PARTNER_API_REQUESTS_PER_MINUTE = 600
 
 LOGGING = {
     "version": 1,

@@ -28,6 +28,7 @@ REVISABLE_FIELDS = (
     "min_age",
     "max_age",
     "training_balance",
+    "max_course_price",
     "incentive_schedule",
     "first_purchase_days",
     "excludes_social_assistance_recipients",
