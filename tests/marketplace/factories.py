@@ -72,7 +72,7 @@ def course(
         format=format,
         price=price,
         duration_minutes=240,
-        regency_code=regency_code or ("3273" if format == Format.OFFLINE else None),
+        regency_code=regency_code or ("32.73" if format == Format.OFFLINE else None),
         sessions=sessions,
     )
     if approve:
