@@ -15,6 +15,12 @@ class PlatformInactiveError(DomainError):
     message = _("This platform is not active in the programme.")
 
 
+class PlatformExistsError(DomainError):
+    code = "platform_exists"
+    http_status = 409
+    message = _("A platform with this code already exists.")
+
+
 class ProviderNotFoundError(NotFoundError):
     code = "provider_not_found"
     message = _("No training provider with this id on your platform.")

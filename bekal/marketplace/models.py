@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from bekal.core.models import TimestampedModel
+from bekal.marketplace.vouchers import mask_voucher_code
 
 
 class Platform(TimestampedModel):
@@ -250,7 +251,8 @@ class Purchase(TimestampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.voucher_display} ({self.status})"
+        # Masked: the admin and logs show it; the code itself spends the voucher.
+        return f"{mask_voucher_code(self.voucher_code)} ({self.status})"
 
     @property
     def voucher_display(self) -> str:

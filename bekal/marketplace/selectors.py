@@ -135,7 +135,7 @@ def get_course(*, course_id: int, now: dt.datetime | None = None) -> Course:
 
 
 def list_course_reviews(*, course: Course, limit: int = 10) -> list[Review]:
-    return list(course.reviews.order_by("-created_at", "-pk")[:limit])
+    return list(course.reviews.select_related("user").order_by("-created_at", "-pk")[:limit])
 
 
 # --- the card holder ----------------------------------------------------------------------
@@ -188,7 +188,9 @@ def list_purchases(*, user: User) -> list[Purchase]:
 
 def get_purchase(*, user: User, purchase_id: int) -> Purchase:
     purchase = (
-        Purchase.objects.select_related("course__provider", "platform", "session", "card")
+        Purchase.objects.select_related(
+            "course__provider", "platform", "session", "card", "completion", "review"
+        )
         .filter(pk=purchase_id, user=user)
         .first()
     )

@@ -22,3 +22,8 @@ def normalize_voucher_code(text: str) -> str:
     if len(code) != LENGTH or any(c not in ALPHABET for c in code):
         return ""
     return code
+
+
+def mask_voucher_code(code: str) -> str:
+    """XXXX-XXXX-7Q2M: a code where staff may see it, enough to tell one from another."""
+    return f"XXXX-XXXX-{code[-4:]}"

@@ -27,6 +27,7 @@ from bekal.marketplace.errors import (
     CourseNotSubmittedError,
     CoursePriceOverCapError,
     DecisionNoteRequiredError,
+    PlatformExistsError,
     PlatformInactiveError,
     ProviderExistsError,
     ProviderNotFoundError,
@@ -78,11 +79,19 @@ class SessionInput:
 def create_platform(
     *, code: str, name: str, website: str = "", actor: User | None = None
 ) -> Platform:
-    """A platform and the partner API client it calls as (credentials are issued apart)."""
+    """A platform and the partner API client it calls as (credentials are issued apart).
+    A code already taken raises PlatformExistsError."""
+    code = code.strip()
+    if Platform.objects.filter(code=code).exists():
+        raise PlatformExistsError(field="code")
     client = create_partner_client(
         name=name, kind=PartnerClient.Kind.TRAINING_PLATFORM, actor=actor
     )
-    platform = Platform.objects.create(code=code, name=name, website=website, client=client)
+    try:
+        with transaction.atomic():
+            platform = Platform.objects.create(code=code, name=name, website=website, client=client)
+    except IntegrityError:
+        raise PlatformExistsError(field="code") from None
     record_event(action="marketplace.platform_created", actor=actor, target=platform)
     return platform
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bekal.web.backoffice import exclusion_views, views, wave_views
+from bekal.web.backoffice import catalogue_views, exclusion_views, views, wave_views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -11,4 +11,16 @@ urlpatterns = [
     path("gelombang/", wave_views.waves, name="waves"),
     path("gelombang/<int:number>/", wave_views.wave, name="wave"),
     path("gelombang/<int:number>/<str:action>/", wave_views.wave_action, name="wave_action"),
+    path("katalog/", catalogue_views.catalogue, name="catalogue"),
+    path("platform/", catalogue_views.platforms, name="platforms"),
+    path(
+        "platform/<int:platform_id>/kredensial/",
+        catalogue_views.issue_platform_credential,
+        name="issue_credential",
+    ),
+    path(
+        "platform/kredensial/<int:credential_id>/cabut/",
+        catalogue_views.revoke_platform_credential,
+        name="revoke_credential",
+    ),
 ]

@@ -16,6 +16,7 @@ from bekal.cards.selectors import CardOverview, get_card_overview
 from bekal.cards.services import accept_card_terms
 from bekal.core.errors import DomainError
 from bekal.core.money import format_rupiah
+from bekal.marketplace.selectors import get_training_overview
 from bekal.web.client import client_ip
 from bekal.web.portal.registration_views import participant_required
 
@@ -38,8 +39,10 @@ def _render(
 ) -> HttpResponse:
     card = overview.card
     deadline = card.first_purchase_deadline if card else None
+    training = get_training_overview(user=_user(request)) if overview.state == "active" else None
     context = {
         "overview": overview,
+        "training": training,
         "card": card,
         "form": form,
         "balance": format_rupiah(overview.balance),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from bekal.accounts import services as accounts
 from bekal.accounts.services import InvalidSignUpError
 from bekal.core.errors import DomainError, ThrottledError
+from bekal.marketplace.selectors import get_training_overview
 from bekal.participants import staff
 from bekal.participants.journey import get_journey
 from bekal.web.client import client_ip
@@ -40,7 +41,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if staff.is_staff_viewer(request.user):  # type: ignore[arg-type]
         return redirect("backoffice:registrants")
     journey = get_journey(user=request.user)  # type: ignore[arg-type]
-    return render(request, "portal/home.html", {"journey": journey})
+    training = get_training_overview(user=request.user)  # type: ignore[arg-type]
+    return render(request, "portal/home.html", {"journey": journey, "training": training})
 
 
 @require_http_methods(["GET", "POST"])
