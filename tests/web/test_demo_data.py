@@ -1,10 +1,34 @@
-"""The demo holds registrants at every step of the journey, over real regions."""
+"""The demo holds registrants at every step of the journey, over real regions, and a
+marketplace: platforms with credentials, providers, a catalogue in Indonesian, and card
+holders who bought, completed and reviewed trainings."""
+
+import datetime as dt
+import re
 
 import pytest
+from django.contrib.auth import authenticate
+from django.utils import timezone
 
 from bekal.accounts.models import User
+from bekal.accounts.partner_clients import get_live_credential
+from bekal.cards.models import Card
+from bekal.cards.selectors import get_card, get_card_balance
+from bekal.core.models import AuditEvent
+from bekal.marketplace.models import (
+    Category,
+    Course,
+    CourseSession,
+    Format,
+    Platform,
+    Provider,
+    Purchase,
+    Review,
+)
+from bekal.marketplace.selectors import CatalogueFilter, search_catalogue
 from bekal.participants.journey import StepState, get_journey
 from bekal.registration.models import IdentityCheck
+from bekal.web.devtools.demo_catalogue import CREDENTIALS
+from bekal.web.devtools.demo_data import CARD_HOLDER, PARTICIPANT, load_demo_data
 from bekal.web.devtools.demo_registrants import STAGES, create_demo_registrants
 from tests.identity.documents_support import use_tmp_document_storage
 
@@ -39,3 +63,114 @@ def test_creating_the_demo_twice_adds_nobody(registry_file, settings, tmp_path):
     again = create_demo_registrants(regencies=("64.74",))
 
     assert again == []
+
+
+# --- the marketplace of the demo ---------------------------------------------------------
+
+#: One regency of demo registrants keeps the loading quick; the catalogue is whole.
+REGENCIES = ("17.71",)
+INDONESIAN = re.compile(r"\b(dan|untuk|yang|dengan|di|dari)\b")
+
+
+@pytest.fixture
+def demo(registry_file, settings, tmp_path):
+    use_tmp_document_storage(settings, tmp_path)
+    return load_demo_data(regencies=REGENCIES)
+
+
+def test_the_demo_holds_platforms_providers_and_a_catalogue_in_indonesian(demo):
+    assert Platform.objects.count() >= 5
+    assert Provider.objects.count() >= 15
+    published = Course.objects.filter(status=Course.Status.APPROVED)
+    assert published.count() >= 40
+    assert all(INDONESIAN.search(c.description) for c in published)
+    assert {c.category for c in published} == set(Category.values)
+    assert {c.format for c in published} == set(Format.values)
+    assert Course.objects.filter(status=Course.Status.SUBMITTED).exists()
+    assert Course.objects.filter(status=Course.Status.REJECTED).exclude(decision_note="").exists()
+    found = search_catalogue(filters=CatalogueFilter(query="Excel"))
+    assert "Microsoft Excel untuk Pemula" in [c.title for c in found]
+
+
+def test_every_live_or_in_person_course_of_the_demo_has_sessions_ahead(demo):
+    live = Course.objects.filter(status=Course.Status.APPROVED).exclude(format=Format.SELF_PACED)
+
+    assert live.exists()
+    for course in live:
+        assert course.sessions.filter(starts_at__gt=timezone.now()).exists(), course.title
+
+
+def test_the_demo_schedules_new_sessions_once_the_old_ones_have_passed(demo):
+    # given every session of the demo is over: scheduled as if the demo ran 60 days ago
+    for session in CourseSession.objects.all():
+        starts = session.starts_at - dt.timedelta(days=60)
+        CourseSession.objects.filter(pk=session.pk).update(
+            external_id=timezone.localtime(starts).strftime("%Y%m%d-%H%M"),
+            starts_at=starts,
+            ends_at=session.ends_at - dt.timedelta(days=60),
+        )
+    # when the demo is loaded again
+    load_demo_data(regencies=REGENCIES)
+    # then each live or in-person course on sale has sessions ahead again
+    live = Course.objects.filter(status=Course.Status.APPROVED).exclude(format=Format.SELF_PACED)
+    for course in live:
+        assert course.sessions.filter(starts_at__gt=timezone.now()).exists(), course.title
+
+
+def test_the_demo_platforms_credentials_sign_for_their_platform(demo):
+    for credential in CREDENTIALS:
+        found = get_live_credential(key_id=credential.key_id)
+        assert found is not None
+        live, secret = found
+        assert secret == credential.secret
+        assert live.client.platform.code == credential.platform
+
+
+def test_the_card_holder_login_holds_an_active_card_with_a_balance(demo):
+    person = authenticate(email=CARD_HOLDER.email, password=CARD_HOLDER.password)
+
+    assert person is not None
+    card = get_card(user=person)
+    assert card.status == Card.Status.ACTIVE
+    assert get_card_balance(card=card) > 0
+    assert Purchase.objects.filter(user=person).exists()
+
+
+def test_the_demo_catalogue_shows_ratings_from_reviews(demo):
+    assert Review.objects.count() >= 3
+    rated = search_catalogue(filters=CatalogueFilter(min_rating=4))
+    assert rated.paginator.count >= 1
+
+
+def test_the_demo_participant_still_starts_her_registration(demo):
+    siti = authenticate(email=PARTICIPANT.email, password=PARTICIPANT.password)
+
+    assert siti is not None
+    assert siti.full_name == "Siti Aminah"
+    assert siti.email_confirmed
+    assert get_journey(user=siti).registration_complete is False
+    assert get_card(user=siti) is None
+
+
+def test_loading_the_demo_twice_adds_nothing(demo):
+    def counts():
+        return [
+            model.objects.count()
+            for model in (
+                User,
+                Platform,
+                Provider,
+                Course,
+                CourseSession,
+                Purchase,
+                Review,
+                Card,
+                AuditEvent,
+            )
+        ]
+
+    before = counts()
+    again = load_demo_data(regencies=REGENCIES)
+
+    assert counts() == before
+    assert again == demo

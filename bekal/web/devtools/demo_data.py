@@ -1,4 +1,9 @@
-"""Demo data, built through the same services a person's actions call."""
+"""Demo data, built through the same services a person's actions call.
+
+Accounts to log in with; registrants at every step of the journey; a catalogue of
+trainings on seven fictional platforms; and card holders, selected in a demo wave, who
+bought, completed and reviewed trainings, so the catalogue shows ratings.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,18 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from bekal.accounts import services as accounts
 from bekal.accounts.models import User
+from bekal.assessment import services as assessment
+from bekal.assessment.models import Option
+from bekal.assessment.selectors import has_passed, list_attempt_items
+from bekal.cards.models import Card
+from bekal.cards.selectors import get_card
+from bekal.cards.services import accept_card_terms, publish_results
+from bekal.cards.terms import TERMS_VERSION
 from bekal.identity.registry.embedded import (
     Citizen,
     add_citizens,
@@ -17,8 +30,25 @@ from bekal.identity.registry.embedded import (
     registry_file,
     write_citizens,
 )
+from bekal.marketplace.models import Course, Format, Purchase, Review
+from bekal.marketplace.selectors import upcoming_sessions
+from bekal.marketplace.services.purchases import purchase_course
+from bekal.marketplace.services.reviews import submit_review
+from bekal.marketplace.services.vouchers import record_completion, redeem_voucher
+from bekal.programmes import services as programmes
+from bekal.programmes.models import Wave, WaveApplication
+from bekal.programmes.selectors import get_scheme_in_force
 from bekal.regions.models import Regency
-from bekal.web.devtools.demo_registrants import create_demo_registrants
+from bekal.registration.selectors import is_registration_complete
+from bekal.selection import services as selection
+from bekal.selection.selectors import get_published_outcome
+from bekal.web.devtools.demo_catalogue import load_demo_catalogue
+from bekal.web.devtools.demo_registrants import (
+    DEMO_REGENCIES,
+    complete_registrant_emails,
+    create_demo_registrants,
+    create_registrant,
+)
 
 
 @dataclass(frozen=True)
@@ -35,6 +65,10 @@ ADMIN = DemoLogin("programme office admin", "admin@bekal.example", PASSWORD)
 OFFICER = DemoLogin(
     "officer, Disnaker Kota Bengkulu", "disnaker.kotabengkulu@bekal.example", PASSWORD
 )
+CARD_HOLDER = DemoLogin("card holder, card active", "kartu@bekal.example", PASSWORD)
+CARD_HOLDER_NAME = "Rina Marlina"
+#: The demo registrants who completed registration in the first regencies get cards too.
+CARD_HOLDER_REGENCIES = 4
 
 
 def _confirmed_participant(*, email: str, full_name: str) -> User:
@@ -63,13 +97,18 @@ def ensure_registry() -> int:
     return add_citizens([SITI])
 
 
-def load_demo_data() -> list[DemoLogin]:
-    """Idempotent: running it again changes nothing that is already there."""
+def load_demo_data(*, regencies: tuple[str, ...] = DEMO_REGENCIES) -> list[DemoLogin]:
+    """Idempotent: running it again changes nothing that is already there (but live
+    sessions that have all passed are followed by new ones)."""
     ensure_registry()
     with transaction.atomic():
         _load_accounts()
-    create_demo_registrants()
-    return [PARTICIPANT, ADMIN, OFFICER]
+    create_demo_registrants(regencies=regencies)
+    admin = User.objects.get(email=ADMIN.email)
+    courses = load_demo_catalogue(admin=admin)
+    holders = load_card_holders(admin=admin, regencies=regencies)
+    load_trainings(holders=holders, courses=courses)
+    return [PARTICIPANT, CARD_HOLDER, ADMIN, OFFICER]
 
 
 def _load_accounts() -> None:
@@ -88,3 +127,188 @@ def _load_accounts() -> None:
             region=Regency.objects.get(code="17.71"),
             email_confirmed_at=timezone.now(),
         )
+
+
+# --- card holders ----------------------------------------------------------------------
+
+
+def _pass_test(person: User) -> None:
+    """The test taken and passed, every answer the right (or most fitting) one."""
+    scheme = get_scheme_in_force()
+    attempt = assessment.start_attempt(
+        user=person,
+        question_count=scheme.test_question_count,
+        duration_minutes=scheme.test_duration_minutes,
+        pass_mark=scheme.test_pass_mark,
+    )
+    for item in list_attempt_items(attempt=attempt):
+        best = (
+            Option.objects.filter(pk__in=item.option_order)
+            .order_by("-is_correct", "-score", "pk")
+            .first()
+        )
+        assert best is not None
+        assessment.answer_question(attempt=attempt, position=item.position, option_id=best.pk)
+    assessment.submit_attempt(attempt=attempt)
+
+
+def _select(people: list[User], *, admin: User) -> None:
+    """A demo wave the people join and are all selected in, its results published."""
+    now = timezone.now()
+    number = (Wave.objects.aggregate(last=Max("number"))["last"] or 0) + 1
+    wave = programmes.create_wave(
+        scheme=get_scheme_in_force(),
+        number=number,
+        name=f"Gelombang {number}",
+        opens_at=now - dt.timedelta(days=7),
+        closes_at=now + dt.timedelta(hours=1),
+        announce_at=now + dt.timedelta(hours=1),
+        national_quota=len(people),
+        actor=admin,
+    )
+    wave = programmes.open_wave(wave=wave, actor=admin)
+    run = selection.commit_seed(run=selection.create_run(wave=wave, actor=admin), actor=admin)
+    for person in people:
+        programmes.join_wave(user=person, wave=wave, test_passed=True)
+    programmes.close_wave(wave=wave, actor=admin)
+    run = selection.run_selection(run=run, actor=admin)
+    run = selection.review_run(run=run, actor=admin, note="Gelombang demo")
+    publish_results(run=run, actor=admin)
+
+
+def _needs_selection(person: User) -> bool:
+    """Never in a wave yet (so a rerun never makes another demo wave for anyone)."""
+    return (
+        not WaveApplication.objects.filter(user=person).exists()
+        and get_card(user=person) is None
+        and is_registration_complete(user=person)
+    )
+
+
+@transaction.atomic
+def load_card_holders(*, admin: User, regencies: tuple[str, ...] = DEMO_REGENCIES) -> list[User]:
+    """The card holder's login and the registrants who completed registration in the
+    first regencies, selected in a demo wave, with their card terms accepted. The card
+    holder's login comes first."""
+    create_registrant(
+        email=CARD_HOLDER.email, full_name=CARD_HOLDER_NAME, sex="F", regency="32.73", seed=900
+    )
+    emails = [
+        CARD_HOLDER.email,
+        *complete_registrant_emails(regencies=regencies[:CARD_HOLDER_REGENCIES]),
+    ]
+    found = User.objects.in_bulk(emails, field_name="email")
+    people = [found[email] for email in emails if email in found]
+    waiting = [person for person in people if _needs_selection(person)]
+    if waiting:
+        for person in waiting:
+            if not has_passed(user=person):
+                _pass_test(person)
+        _select(waiting, admin=admin)
+    holders = []
+    for person in people:
+        card = get_card(user=person)
+        if card is None or card.status == Card.Status.OFFERED:
+            if get_published_outcome(user=person) is None:
+                continue
+            card = accept_card_terms(user=person, terms_version=TERMS_VERSION)
+        if card.status == Card.Status.ACTIVE:
+            holders.append(person)
+    return holders
+
+
+# --- their trainings ---------------------------------------------------------------------
+
+#: Trainings the card holders bought (by holder, in load_card_holders' order): with a
+#: rating, completed and reviewed; with 0, completed and waiting for a review; None,
+#: bought only (a live or in-person course: its first upcoming session).
+TRAININGS: tuple[tuple[int, str, int | None, str], ...] = (
+    (0, "KT-004", 0, ""),
+    (0, "SK-001", None, ""),
+    (
+        1,
+        "KT-001",
+        5,
+        "Materinya runtut dan contohnya dari pekerjaan kantor sungguhan. "
+        "Sekarang saya bisa membuat laporan stok sendiri.",
+    ),
+    (
+        1,
+        "MD-104",
+        4,
+        "Tips memotret dengan cahaya jendela sangat membantu, foto dagangan "
+        "saya jadi lebih terang.",
+    ),
+    (
+        1,
+        "TU-001",
+        5,
+        "Akhirnya uang warung dan uang rumah tangga terpisah. Templatnya sangat berguna.",
+    ),
+    (1, "TU-002", None, ""),
+    (2, "KT-001", 4, "Penjelasannya jelas, hanya saja video bagian grafik agak cepat."),
+    (
+        2,
+        "AN-001",
+        5,
+        "Instruktur menjawab pertanyaan di forum dengan cepat. Kolam pertama saya sudah berjalan.",
+    ),
+    (2, "SB-006", 4, "Singkat tetapi penting, terutama bagian hak-hak pekerja."),
+    (2, "MD-101", 5, "Latihan di setiap bab membuat saya paham, bukan sekadar menonton."),
+    (3, "MD-104", 5, "Praktis dan langsung bisa dicoba dengan ponsel biasa."),
+    (3, "TU-003", 4, "Langsung saya praktikkan, toko saya mendapat pesanan pertama minggu ini."),
+    (3, "SK-002", 3, "Materinya bagus, tetapi saya butuh lebih banyak latihan berbicara."),
+    (3, "KT-001", 5, "Cocok untuk yang benar-benar mulai dari nol."),
+    (3, "KT-005", None, ""),
+    (4, "AN-001", 4, "Perhitungan pakan dan biaya dijelaskan dengan rinci."),
+    (4, "MD-101", 4, "Agak menantang di bagian fungsi, tetapi forum diskusinya membantu."),
+    (4, "TU-001", 4, "Bagus, tetapi saya berharap ada contoh untuk usaha jasa."),
+    (4, "SK-006", 5, "Contoh percakapan dengan pelanggan yang marah sangat realistis."),
+    (4, "MD-102", None, ""),
+)
+
+
+def _buy(person: User, course: Course) -> Purchase | None:
+    bought = Purchase.objects.filter(user=person, course=course).first()
+    if bought is not None or course.status != Course.Status.APPROVED:
+        return bought
+    session = None
+    if course.format != Format.SELF_PACED:
+        session = upcoming_sessions().filter(course=course).first()
+        if session is None:
+            return None
+    return purchase_course(
+        user=person,
+        course_id=course.pk,
+        session_id=session.pk if session else None,
+        idempotency_key=f"demo-{person.pk}-{course.external_id}",
+    )
+
+
+def _complete(purchase: Purchase) -> None:
+    platform = purchase.platform
+    if purchase.status == Purchase.Status.PAID:
+        purchase = redeem_voucher(platform=platform, voucher_code=purchase.voucher_code)
+    if purchase.status == Purchase.Status.REDEEMED:
+        record_completion(
+            platform=platform,
+            voucher_code=purchase.voucher_code,
+            certificate_number=f"{purchase.course.external_id}/{purchase.pk:06d}",
+            evidence={"progress_percent": 100, "final_test_score": 85},
+        )
+
+
+@transaction.atomic
+def load_trainings(*, holders: list[User], courses: dict[str, Course]) -> None:
+    for holder, external_id, rating, comment in TRAININGS:
+        course = courses.get(external_id)
+        if holder >= len(holders) or course is None:
+            continue
+        purchase = _buy(holders[holder], course)
+        if purchase is None or rating is None or course.format != Format.SELF_PACED:
+            continue
+        _complete(purchase)
+        if rating and not Review.objects.filter(purchase=purchase).exists():
+            submit_review(
+                user=holders[holder], purchase_id=purchase.pk, rating=rating, comment=comment
+            )

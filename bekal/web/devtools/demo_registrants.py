@@ -116,11 +116,51 @@ def create_demo_registrants(
     return people
 
 
-def _create(fake, *, number: int, stage: str, district: District) -> DemoPerson | None:  # type: ignore[no-untyped-def]
-    sex = "F" if number % 2 else "M"
+def complete_registrant_emails(*, regencies: tuple[str, ...] = DEMO_REGENCIES) -> list[str]:
+    """The demo registrants who completed their registration, one per regency."""
+    last = STAGES.index("complete") + 1
+    return [f"demo.{i * len(STAGES) + last:03d}@bekal.example" for i in range(len(regencies))]
+
+
+def create_registrant(
+    *, email: str, full_name: str, sex: str, regency: str, seed: int
+) -> DemoPerson | None:
+    """One more person with a complete registration in `regency` (None if the email
+    exists already)."""
+    from faker import Faker
+
+    from bekal.identity.synthetic import IndonesianIdentityProvider
+
+    fake = Faker("id_ID")
+    fake.add_provider(IndonesianIdentityProvider(fake))
+    fake.seed_instance(seed)
+    district = District.objects.filter(regency_id=regency).order_by("code").first()
+    assert district is not None
+    return _create(
+        fake,
+        number=seed,
+        stage="complete",
+        district=district,
+        email=email,
+        full_name=full_name,
+        sex=sex,
+    )
+
+
+def _create(  # type: ignore[no-untyped-def]
+    fake,
+    *,
+    number: int,
+    stage: str,
+    district: District,
+    email: str | None = None,
+    full_name: str | None = None,
+    sex: str | None = None,
+) -> DemoPerson | None:
+    sex = sex or ("F" if number % 2 else "M")
     first = fake.first_name_female() if sex == "F" else fake.first_name_male()
-    full_name = f"{first} {fake.last_name()}"
-    email = f"demo.{number:03d}@bekal.example"
+    full_name = full_name or f"{first} {fake.last_name()}"
+    email = email or f"demo.{number:03d}@bekal.example"
     birth_date = dt.date(1968, 1, 1) + dt.timedelta(days=fake.random_int(0, 12_500))
     nik = fake.nik(district_code=district.code, birth_date=birth_date, sex=sex)
     kk = fake.kk(district_code=district.code)

@@ -17,7 +17,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-from bekal.web.devtools.demo_data import load_demo_data
+from bekal.web.devtools.demo_catalogue import CREDENTIALS
+from bekal.web.devtools.demo_data import CARD_HOLDER, load_demo_data
 
 
 class Command(BaseCommand):
@@ -47,7 +48,12 @@ class Command(BaseCommand):
         time.sleep(1.5)
         self.stdout.write(self.style.SUCCESS(f"\nBekal is running at http://{addr}/"))
         self.stdout.write(f"Emails and SMS of the demo: http://{addr}/dev/outbox/")
-        self.stdout.write(f"Back office (Django admin): http://{addr}/admin/")
+        self.stdout.write(
+            f"Back office: http://{addr}/kantor/ (catalogue: /kantor/katalog/, "
+            "platforms and their credentials: /kantor/platform/)"
+        )
+        self.stdout.write(f"Django admin: http://{addr}/admin/")
+        self.stdout.write(f"Training catalogue: http://{addr}/pelatihan/")
         self.stdout.write("Demo logins:")
         for login in logins:
             self.stdout.write(f"  {login.role:<34} {login.email:<40} {login.password}")
@@ -56,6 +62,17 @@ class Command(BaseCommand):
             "KK 1771010101200001, Siti Aminah, born 15-08-1995 (woman), a village of "
             "Selebar, Kota Bengkulu."
         )
+        self.stdout.write(
+            f"{CARD_HOLDER.email} holds an active card with a balance: log in and buy a "
+            "training right away."
+        )
+        self.stdout.write("Partner API credentials of the demo platforms (key id, secret):")
+        for credential in CREDENTIALS:
+            self.stdout.write(
+                f"  {credential.platform:<34} {credential.key_id:<40} {credential.secret}"
+            )
+        self.stdout.write(f"Partner API docs: http://{addr}/api/partners/v1/docs")
+        self.stdout.write("Partner guide with curl examples: docs/partners.md")
         self.stdout.write("Press Ctrl-C to stop everything (PostgreSQL included).\n")
         try:
             while all(child.poll() is None for child in children):
