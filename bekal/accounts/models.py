@@ -237,3 +237,50 @@ class PartnerCredential(models.Model):
 
     def __str__(self) -> str:
         return self.key_id
+
+
+class PartnerNonce(models.Model):
+    """A nonce a credential has signed a request with: a second request with the same
+    nonce is a replay and is refused. Kept while the request's timestamp could still be
+    accepted (until `expires_at`), then purged (bekal.accounts.tasks)."""
+
+    credential = models.ForeignKey(PartnerCredential, on_delete=models.CASCADE, related_name="+")
+    nonce = models.CharField(max_length=64)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("partner request nonce")
+        constraints = [
+            models.UniqueConstraint(fields=["credential", "nonce"], name="accounts_partner_nonce")
+        ]
+        indexes = [models.Index(fields=["expires_at"], name="accounts_partner_nonce_expiry")]
+
+    def __str__(self) -> str:
+        return self.nonce
+
+
+class PartnerIdempotencyRecord(models.Model):
+    """The response a client's write got, under the Idempotency-Key it sent: the same key
+    with the same request gets the same response again and acts once; the same key with
+    another request is refused."""
+
+    client = models.ForeignKey(PartnerClient, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    method = models.CharField(max_length=8)
+    #: The path with its query string, as signed.
+    path = models.TextField()
+    body_sha256 = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    #: The JSON body exactly as it was sent, so a replay is byte for byte the same.
+    response_body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("partner idempotency record")
+        constraints = [
+            models.UniqueConstraint(fields=["client", "key"], name="accounts_partner_idempotency")
+        ]
+        indexes = [models.Index(fields=["created_at"], name="accounts_partner_idem_created")]
+
+    def __str__(self) -> str:
+        return f"{self.client_id}:{self.key}"

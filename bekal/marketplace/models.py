@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bekal.core.models import TimestampedModel
 from bekal.marketplace.vouchers import mask_voucher_code
@@ -100,7 +101,7 @@ class Format(models.TextChoices):
 class Course(TimestampedModel):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Waiting for approval")
-        APPROVED = "approved", _("Published")
+        APPROVED = "approved", pgettext_lazy("course status", "Published")
         REJECTED = "rejected", _("Rejected")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 

@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from bekal.accounts.models import User
 from bekal.accounts.selectors import get_phone_status
 from bekal.assessment.selectors import get_latest_attempt, has_passed
+from bekal.cards.models import Card
+from bekal.cards.selectors import get_card
 from bekal.identity.selectors import get_documents
 from bekal.programmes.selectors import list_applications
 from bekal.registration.models import IdentityCheck
@@ -145,6 +147,15 @@ def _wave_step(user: User) -> Step:
     wave = application.wave
     result = get_published_result(application=application)
     if result is True:
+        card = get_card(user=user)
+        if card is not None and card.status == Card.Status.ACTIVE:
+            note = _("Selected in wave %(n)s. Your card is active: choose a training.")
+            return Step("wave", label, StepState.DONE, note % {"n": wave.number}, "catalogue")
+        if card is not None and card.status == Card.Status.REVOKED:
+            note = _(
+                "Selected in wave %(n)s. Your card was revoked: no training was bought in time."
+            )
+            return Step("wave", label, StepState.REFUSED, note % {"n": wave.number}, "card")
         return Step(
             "wave",
             label,

@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "procrastinate.contrib.django",
+    # The partner API's interactive docs are served from ninja's own static files.
+    "ninja",
     "bekal.core",
     "bekal.regions",
     "bekal.identity",
@@ -40,6 +42,7 @@ INSTALLED_APPS = [
     "bekal.web.portal",
     "bekal.web.backoffice",
     "bekal.web.devtools",
+    "bekal.api",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""APIs for partners: training platforms (v1)."""
