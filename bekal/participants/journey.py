@@ -73,6 +73,13 @@ class Journey:
         return all(s.state == StepState.DONE for s in self.steps if s.key not in _LATER)
 
     @property
+    def test_to_take(self) -> bool:
+        """Registration is complete and the test is what comes next."""
+        return self.registration_complete and any(
+            s.key == "test" and s.state != StepState.DONE for s in self.steps
+        )
+
+    @property
     def done_count(self) -> int:
         return sum(1 for s in self.steps if s.state == StepState.DONE)
 

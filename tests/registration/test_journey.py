@@ -123,3 +123,19 @@ def _code_from_outbox():
 
     body = OutboxMessage.objects.filter(channel="sms").latest("created_at").body
     return re.search(r"\b(\d{6})\b", body).group(1)
+
+
+def test_a_card_holder_is_sent_to_the_catalogue_not_back_to_the_test(client):
+    from tests.marketplace.factories import card_holder
+
+    # given a person selected in a published wave who accepted the card
+    person, _card = card_holder()
+    # when they open their home page
+    journey = get_journey(user=person)
+    client.force_login(person)
+    page = client.get("/").content.decode()
+    # then the wave step points to the catalogue, and nothing asks for the test again
+    wave = next(step for step in journey.steps if step.key == "wave")
+    assert (wave.state, wave.url_name) == (StepState.DONE, "catalogue")
+    assert "Kartu Anda aktif: pilih pelatihan." in page
+    assert "Berikutnya: tes 15 menit." not in page
