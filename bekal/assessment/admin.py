@@ -14,6 +14,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from bekal.assessment.models import Attempt, AttemptQuestion, Option, Question
+from bekal.core.read_only_admin import ReadOnlyModelAdmin
 
 
 def _used(question: Question | None) -> bool:
@@ -61,17 +62,8 @@ class QuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attempt)
-class AttemptAdmin(admin.ModelAdmin):
+class AttemptAdmin(ReadOnlyModelAdmin):
     list_display = ["pk", "user", "status", "started_at", "score", "passed"]
     list_filter = ["status", "passed"]
     raw_id_fields = ["user"]
     search_fields = ["=user__email"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from bekal.cards.models import Card, RunAnnouncement
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from bekal.core.read_only_admin import ReadOnlyModelAdmin
 
 
 @admin.register(Card)
-class CardAdmin(ReadOnlyAdmin):
+class CardAdmin(ReadOnlyModelAdmin):
     list_display = ("masked_number", "wave", "scheme", "status", "accepted_at", "revoked_at")
     list_filter = ("status", "wave")
     fields = (
@@ -41,5 +28,5 @@ class CardAdmin(ReadOnlyAdmin):
 
 
 @admin.register(RunAnnouncement)
-class RunAnnouncementAdmin(ReadOnlyAdmin):
+class RunAnnouncementAdmin(ReadOnlyModelAdmin):
     list_display = ("run", "started_at", "finished_at", "announced")

@@ -2,22 +2,12 @@
 
 from django.contrib import admin
 
+from bekal.core.read_only_admin import ReadOnlyModelAdmin
 from bekal.identity.models import DocumentReuseFlag, IdentityDocument
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-
 @admin.register(IdentityDocument)
-class IdentityDocumentAdmin(_ReadOnlyAdmin):
+class IdentityDocumentAdmin(ReadOnlyModelAdmin):
     list_display = ["pk", "owner", "kind", "uploaded_at", "replaced_at", "deleted_at"]
     list_filter = ["kind", "deletion_reason"]
     raw_id_fields = ["owner", "uploaded_by"]
@@ -25,6 +15,6 @@ class IdentityDocumentAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(DocumentReuseFlag)
-class DocumentReuseFlagAdmin(_ReadOnlyAdmin):
+class DocumentReuseFlagAdmin(ReadOnlyModelAdmin):
     list_display = ["flagged_at", "document", "matched_document", "distance"]
     raw_id_fields = ["document", "matched_document"]

@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from bekal.core.read_only_admin import ReadOnlyModelAdmin
 from bekal.marketplace.models import (
     Completion,
     Course,
@@ -23,19 +24,8 @@ from bekal.marketplace.models import (
 from bekal.marketplace.vouchers import mask_voucher_code
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(Platform)
-class PlatformAdmin(ReadOnlyAdmin):
+class PlatformAdmin(ReadOnlyModelAdmin):
     list_display = ("name", "code", "website", "is_active", "created_at")
     list_filter = ("is_active",)
     search_fields = ("name", "code")
@@ -44,7 +34,7 @@ class PlatformAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Provider)
-class ProviderAdmin(ReadOnlyAdmin):
+class ProviderAdmin(ReadOnlyModelAdmin):
     list_display = ("name", "platform", "external_id", "regency")
     list_filter = ("platform",)
     search_fields = ("name", "external_id")
@@ -64,7 +54,7 @@ class CourseSessionInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Course)
-class CourseAdmin(ReadOnlyAdmin):
+class CourseAdmin(ReadOnlyModelAdmin):
     list_display = (
         "title",
         "platform",
@@ -104,7 +94,7 @@ class CourseAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CourseSession)
-class CourseSessionAdmin(ReadOnlyAdmin):
+class CourseSessionAdmin(ReadOnlyModelAdmin):
     list_display = ("course", "starts_at", "ends_at", "capacity", "sold", "is_cancelled")
     list_filter = ("is_cancelled", "course__platform", "course__format")
     date_hierarchy = "starts_at"
@@ -113,7 +103,7 @@ class CourseSessionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Purchase)
-class PurchaseAdmin(ReadOnlyAdmin):
+class PurchaseAdmin(ReadOnlyModelAdmin):
     list_display = ("voucher", "course", "platform", "price", "status", "paid_at")
     list_filter = ("status", "platform")
     date_hierarchy = "paid_at"
@@ -138,7 +128,7 @@ class PurchaseAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Completion)
-class CompletionAdmin(ReadOnlyAdmin):
+class CompletionAdmin(ReadOnlyModelAdmin):
     list_display = ("certificate_number", "platform", "course", "completed_at", "reported_at")
     list_filter = ("platform",)
     search_fields = ("certificate_number",)
@@ -158,7 +148,7 @@ class CompletionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(ReadOnlyAdmin):
+class ReviewAdmin(ReadOnlyModelAdmin):
     list_display = ("course", "rating", "created_at")
     list_filter = ("rating", "course__platform")
     date_hierarchy = "created_at"
