@@ -141,7 +141,14 @@ def _issue(
         expires_at=now + timedelta(seconds=settings.BEKAL_OTP_TTL_SECONDS),
     )
     body = code_message(code=code, language=user.language)
-    queue_sms(to=e164, kind=CODE_KIND, body=body, user=user, sensitive=True)
+    queue_sms(
+        to=e164,
+        kind=CODE_KIND,
+        body=body,
+        user=user,
+        sensitive=True,
+        expires_at=challenge.expires_at,
+    )
     record_event(
         action="phone.code_sent",
         actor=user,

@@ -50,7 +50,8 @@ def deliver(*, message_id: int) -> OutboxMessage | None:
 
     A failure is recorded on the message (attempts, last error) and raised again so the
     job is retried later; the message itself stays queued and is never lost. A message
-    the SMS gateway refuses for good (SmsRejectedError) is marked failed, not retried.
+    the SMS gateway refuses for good (SmsRejectedError) is marked failed, not retried; one
+    whose `expires_at` has passed is marked expired and not sent.
     """
     try:
         with transaction.atomic():
@@ -61,6 +62,12 @@ def deliver(*, message_id: int) -> OutboxMessage | None:
             )
             if message is None:
                 return None  # already sent, being sent by another worker, or gone
+            if message.expires_at is not None and message.expires_at <= timezone.now():
+                message.status = OutboxMessage.Status.EXPIRED
+                message.body = redact_codes(message.body) if message.sensitive else message.body
+                message.save(update_fields=["status", "body"])
+                logger.info("outbox message %s expired before it could be delivered", message_id)
+                return message
             message.attempts += 1
             try:
                 changed = _send(message)

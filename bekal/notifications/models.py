@@ -16,6 +16,8 @@ class OutboxMessage(models.Model):
         QUEUED = "queued", _("Queued")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        #: Not sent: its content (a one-time code) expired before a delivery succeeded.
+        EXPIRED = "expired", _("Expired")
 
     channel = models.CharField(max_length=8, choices=Channel.choices)
     #: What kind of message this is ("account_confirmation", "password_reset", ...).
@@ -29,6 +31,9 @@ class OutboxMessage(models.Model):
     #: The body holds a secret (a one-time code): it is blanked out once the message has
     #: left through a gateway outside Bekal.
     sensitive = models.BooleanField(default=False)
+    #: After this moment the message is worthless (a one-time code that expired): a
+    #: delivery still failing then stops, and the message is marked expired, not sent.
+    expires_at = models.DateTimeField(null=True, blank=True)
     #: The id the SMS gateway gave the message (empty for email).
     gateway_message_id = models.CharField(max_length=128, blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)

@@ -8,6 +8,7 @@ Email goes through Django's email backend, SMS through the SMS gateway
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -64,11 +65,13 @@ def queue_sms(
     body: str,
     user: Any = None,
     sensitive: bool = False,
+    expires_at: datetime | None = None,
 ) -> OutboxMessage:
     """Queue an SMS to `to` (E.164, +62...). The caller writes `body` in the user's language.
 
     `sensitive`: the body holds a one-time code, blanked out of the outbox once a real
-    gateway has taken the message.
+    gateway has taken the message. `expires_at`: when the code dies; a delivery retried
+    after it sends nothing (the person would receive a dead code) and marks it expired.
     """
     from bekal.notifications.tasks import deliver_message
 
@@ -81,6 +84,7 @@ def queue_sms(
         user=user,
         body=body,
         sensitive=sensitive,
+        expires_at=expires_at,
     )
     deliver_message.defer(message_id=message.pk)
     return message

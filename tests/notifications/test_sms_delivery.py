@@ -1,7 +1,9 @@
+import datetime as dt
 import json
 
 import pytest
 from django.db import connection, transaction
+from django.utils import timezone
 
 from bekal.notifications.delivery import deliver
 from bekal.notifications.models import OutboxMessage
@@ -124,3 +126,44 @@ def test_an_sms_the_gateway_refuses_is_marked_failed_and_not_retried(gateway, wo
     assert "number unreachable" in message.last_error
     assert len(gateway.requests) == 1
     assert jobs("todo") == 0
+
+
+@pytest.mark.django_db
+def test_a_one_time_code_that_expires_during_an_outage_is_never_sent(gateway):
+    # given the gateway is down when an OTP SMS, valid 5 minutes, is first delivered
+    gateway.status = 503
+    expires = timezone.now() + dt.timedelta(minutes=5)
+    message = queue_sms(
+        to=TO,
+        kind="phone_verification_code",
+        body="Kode Bekal: 123456",
+        sensitive=True,
+        expires_at=expires,
+    )
+    with pytest.raises(Exception, match="503"):
+        deliver(message_id=message.pk)
+
+    # when the gateway is back, but the retry comes after the code expired
+    gateway.status = 200
+    OutboxMessage.objects.filter(pk=message.pk).update(expires_at=timezone.now())
+    deliver(message_id=message.pk)
+
+    # then the person is not sent a dead code: the message is marked expired, code blanked
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.EXPIRED
+    assert "123456" not in message.body
+    assert len(gateway.requests) == 1  # the failed first attempt only
+
+
+@pytest.mark.django_db
+def test_a_code_sent_by_the_phone_step_expires_with_the_challenge(settings):
+    from bekal.accounts.models import PhoneChallenge
+    from bekal.accounts.phone_verification import send_phone_code
+    from tests.registration.factories import participant
+
+    user = participant()
+    send_phone_code(user=user, phone="081234567890")
+
+    challenge = PhoneChallenge.objects.get(user=user)
+    message = OutboxMessage.objects.get(user=user, channel="sms")
+    assert message.expires_at == challenge.expires_at
