@@ -9,6 +9,7 @@ from django.db import connection
 
 from bekal.core import crypto
 from bekal.core.models import AuditEvent
+from bekal.core.tasks import retry_stalled_jobs_now
 from bekal.identity.nik import mask_nik
 from bekal.programmes import exclusion_import, services
 from bekal.programmes.errors import (
@@ -265,3 +266,31 @@ def test_a_file_without_a_nik_header_is_refused_and_nothing_is_kept(content):
         )
 
     assert not ExclusionList.objects.exists()
+
+
+@worker_db
+def test_an_import_left_by_a_dead_worker_is_taken_up_again(worker, empty_queue, good):
+    # given an upload whose import job a worker took, then died with (no heartbeat left)
+    uploaded = services.upload_exclusion_list(
+        kind=ExclusionList.Kind.SOLDIER,
+        name="TNI AD",
+        source="Mabes TNI",
+        file=csv_file(good),
+        actor=officer(),
+    )
+    ExclusionList.objects.filter(pk=uploaded.pk).update(status=ExclusionList.Status.IMPORTING)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE procrastinate_jobs SET status = 'doing', worker_id = NULL"
+            " WHERE task_name = 'programmes.import_exclusion_list'"
+        )
+
+    # when the stalled-job sweep runs, then a worker
+    retried = retry_stalled_jobs_now(seconds_since_heartbeat=0)
+    worker()
+
+    # then the list is imported in full, once
+    assert retried == 1
+    imported = ExclusionList.objects.get(pk=uploaded.pk)
+    assert (imported.status, imported.rows_accepted) == (ExclusionList.Status.IMPORTED, 5)
+    assert exclusion_matches(nik_index=index(good[0])) == ["soldier"]

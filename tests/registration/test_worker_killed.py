@@ -15,9 +15,9 @@ from urllib.parse import quote
 import pytest
 from django.db import connection
 
+from bekal.core.tasks import retry_stalled_jobs_now
 from bekal.registration import selectors
 from bekal.registration.models import IdentityCheck
-from bekal.registration.tasks import retry_stalled_identity_jobs_now
 from config.env import BASE_DIR
 from tests.registration.factories import SITI_NIK, identity_jobs, participant, submit
 
@@ -81,7 +81,7 @@ def test_a_profile_survives_a_worker_killed_mid_check_and_a_new_worker_completes
     assert (check.status, check.attempts) == (IdentityCheck.Status.PENDING, 1)
 
     registry_stub.answer({"result": "match"})
-    retried = retry_stalled_identity_jobs_now(seconds_since_heartbeat=0)
+    retried = retry_stalled_jobs_now(queue="identity", seconds_since_heartbeat=0)
     worker()
 
     assert retried == 1
