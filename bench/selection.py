@@ -23,6 +23,7 @@ Figures are printed, not asserted (tests/bench/test_selection_bench.py checks ag
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import subprocess
@@ -60,6 +61,10 @@ class BekalRun:
     tiers: dict[int | None, int] = field(default_factory=dict)
     peak_mib: float = 0.0
     postgres: dict[str, Any] = field(default_factory=dict)
+    #: selectors.check_applicant: milliseconds per check of a sample of applicants.
+    check_ms: list[float] = field(default_factory=list)
+    #: Rows one check read per table, of the table's rows (EXPLAIN ANALYZE).
+    check_reads: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def _backend() -> tuple[int, int]:
@@ -118,6 +123,7 @@ def run_bekal(generated: Any, *, preview: bool = True, publish: bool = True) -> 
         start = time.perf_counter()
         result.verified = selectors.verify_published_run(wave=wave).matches
         result.seconds["verify_published_run"] = time.perf_counter() - start
+    result.check_ms, result.check_reads = check_applicants(wave)
     result.peak_mib = peak_mib()
     _, temp_after = _backend()
     result.postgres = {
@@ -166,6 +172,71 @@ def run_bekal(generated: Any, *, preview: bool = True, publish: bool = True) -> 
         result.tiers = dict(cursor.fetchall())
     generated.run = run
     return result
+
+
+#: The tables whose rows a check of one applicant should read only a few of.
+WIDE_TABLES = (
+    "programmes_exclusionentry",
+    "selection_selectionoutcome",
+    "registration_profile",
+    "assessment_attempt",
+)
+
+
+def _rows_read(plan: dict[str, Any], reads: dict[str, int]) -> None:
+    """Add up, per table, the rows each scan of `plan` read (returned or filtered out)."""
+    table = plan.get("Relation Name")
+    if table is not None:
+        per_loop = plan.get("Actual Rows", 0) + plan.get("Rows Removed by Filter", 0)
+        reads[table] = reads.get(table, 0) + per_loop * plan.get("Actual Loops", 1)
+    for child in plan.get("Plans", []):
+        _rows_read(child, reads)
+
+
+def check_applicants(wave: Any, samples: int = 50) -> tuple[list[float], dict[str, Any]]:
+    """selectors.check_applicant (the wave's statement narrowed to one applicant) for a
+    sample of applicants, timed; and, for one applicant on an exclusion list, the rows its
+    statement read from the wide tables (EXPLAIN ANALYZE), against each table's size."""
+    from django.db import connection
+
+    from bekal.accounts.models import User
+    from bekal.selection import selectors
+    from bekal.selection.eligibility import decisions_sql, rules_of
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT user_id FROM programmes_waveapplication WHERE wave_id = %s"
+            " ORDER BY md5(id::text) LIMIT %s",
+            [wave.pk, samples],
+        )
+        users = User.objects.filter(pk__in=[row[0] for row in cursor.fetchall()])
+    times = []
+    for user in users:
+        start = time.perf_counter()
+        selectors.check_applicant(wave=wave, user=user)
+        times.append((time.perf_counter() - start) * 1000)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT a.user_id FROM programmes_waveapplication a"
+            " JOIN registration_profile p ON p.user_id = a.user_id"
+            " JOIN programmes_exclusionentry e ON e.nik_index = p.nik_index"
+            " WHERE a.wave_id = %s ORDER BY a.id LIMIT 1",
+            [wave.pk],
+        )
+        listed = cursor.fetchone()
+        if listed is None:
+            return times, {}
+        sql, params = decisions_sql(wave, rules_of(wave), user_id=listed[0])
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+        document = cursor.fetchone()[0]
+        plan = (json.loads(document) if isinstance(document, str) else document)[0]["Plan"]
+        reads: dict[str, int] = {}
+        _rows_read(plan, reads)
+        sizes = {}
+        for table in WIDE_TABLES:
+            cursor.execute(f"SELECT count(*) FROM {table}")
+            sizes[table] = cursor.fetchone()[0]
+    return times, {table: (reads.get(table, 0), sizes[table]) for table in WIDE_TABLES}
 
 
 def run_reference(generated: Any) -> Any:
@@ -230,6 +301,13 @@ def report(generated: Any, bekal: BekalRun, reference: Any, setup: dict[str, flo
     row("PostgreSQL temporary files written", f"{bekal.postgres['temp_mib']:,.0f} MiB")
     if bekal.verified is not None:
         row("verify_published_run matches", str(bekal.verified))
+    if bekal.check_ms:
+        times = sorted(bekal.check_ms)
+        print("One applicant (selectors.check_applicant, the statement narrowed)")
+        row(f"one check, median of {len(times)}", f"{times[len(times) // 2]:,.1f} ms")
+        row("one check, slowest", f"{times[-1]:,.1f} ms")
+        for table, (read, size) in bekal.check_reads.items():
+            row(f"rows read from {table}", f"{read:,} of {size:,}")
     print("DuckDB reference (same process)")
     for label, seconds in reference.seconds.items():
         row(label, f"{seconds:,.2f} s")

@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
 from bekal.accounts.models import User
@@ -44,44 +46,80 @@ class EligibilityReport:
     reasons: dict[str, int]
 
 
+#: For the statements that decide and select a whole wave, for the rest of their
+#: transaction: no JIT (compiling the rules' long expressions costs more than running
+#: them) and room to hash and sort the wave in memory.
+WAVE_STATEMENT_SETTINGS = ("SET LOCAL jit = off", "SET LOCAL work_mem = '256MB'")
+
+
+def _tune_for_wave(cursor: CursorWrapper) -> None:
+    for statement in WAVE_STATEMENT_SETTINGS:
+        cursor.execute(statement)
+
+
 def _evaluate(wave: Wave) -> EligibilityReport:
+    """Replace the wave's decisions with the eligibility statement's rows.
+
+    A decision row is kept per application and rewritten in place (MERGE): its keys stay
+    the same, so re-evaluating a wave (the run after the office's preview) rewrites the
+    rows without checking their foreign keys again. Decisions this evaluation did not
+    write (none, unless an application left the wave) are deleted.
+    """
     rules = rules_of(wave)
     select, params = decisions_sql(wave, rules)
     scheme = wave.scheme
+    now = timezone.now()
+    columns: list[Any] = [scheme.pk, scheme.version, rules.version, now]
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM selection_eligibilitydecision WHERE wave_id = %s", [wave.pk])
+        _tune_for_wave(cursor)
         cursor.execute(
             f"""
-            INSERT INTO selection_eligibilitydecision
+            MERGE INTO selection_eligibilitydecision o
+            USING ({select}) d ON o.wave_id = %s AND o.application_id = d.application_id
+            WHEN MATCHED THEN UPDATE SET
+                user_id = d.user_id, scheme_id = %s, scheme_version = %s,
+                rules_version = %s, eligible = cardinality(d.reasons) = 0,
+                reasons = d.reasons, inputs = d.inputs, decided_at = %s
+            WHEN NOT MATCHED THEN INSERT
                 (wave_id, application_id, user_id, scheme_id, scheme_version, rules_version,
                  eligible, reasons, inputs, decided_at)
-            SELECT %s, d.application_id, d.user_id, %s, %s, %s,
-                   cardinality(d.reasons) = 0, d.reasons, d.inputs, %s
-            FROM ({select}) d
+            VALUES (%s, d.application_id, d.user_id, %s, %s, %s, cardinality(d.reasons) = 0,
+                    d.reasons, d.inputs, %s)
             """,  # noqa: S608 (the rules' SQL is code)
-            [wave.pk, scheme.pk, scheme.version, rules.version, timezone.now(), *params],
+            [*params, wave.pk, *columns, wave.pk, *columns],
         )
         cursor.execute(
             """
-            SELECT count(*), count(*) FILTER (WHERE eligible) FROM selection_eligibilitydecision
-            WHERE wave_id = %s
+            WITH decided AS MATERIALIZED (
+                SELECT eligible, reasons, decided_at = %s AS fresh
+                FROM selection_eligibilitydecision
+                WHERE wave_id = %s
+            ),
+            failing AS (
+                SELECT reason, count(*) AS n FROM decided, unnest(reasons) reason
+                WHERE fresh GROUP BY reason
+            )
+            SELECT t.applicants, t.eligible, t.stale, f.reason, f.n
+            FROM (SELECT count(*) FILTER (WHERE fresh) AS applicants,
+                         count(*) FILTER (WHERE fresh AND eligible) AS eligible,
+                         count(*) FILTER (WHERE NOT fresh) AS stale
+                  FROM decided) t
+            LEFT JOIN failing f ON true
             """,
-            [wave.pk],
+            [now, wave.pk],
         )
-        applicants, eligible = cursor.fetchone()
-        cursor.execute(
-            """
-            SELECT reason, count(*) FROM selection_eligibilitydecision, unnest(reasons) reason
-            WHERE wave_id = %s GROUP BY reason
-            """,
-            [wave.pk],
-        )
-        reasons = dict(cursor.fetchall())
+        rows = cursor.fetchall()
+        if rows[0][2]:
+            cursor.execute(
+                "DELETE FROM selection_eligibilitydecision WHERE wave_id = %s AND decided_at <> %s",
+                [wave.pk, now],
+            )
+    reasons = {reason: n for *_, reason, n in rows if reason is not None}
     return EligibilityReport(
         wave_number=wave.number,
         rules_version=rules.version,
-        applicants=applicants,
-        eligible=eligible,
+        applicants=rows[0][0],
+        eligible=rows[0][1],
         reasons={code: reasons[code] for code in rules.codes if code in reasons},
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from bekal.selection import selectors, services
 from bekal.selection.eligibility import closing_date
@@ -297,3 +298,97 @@ def test_someone_selected_earlier_in_the_same_scheme_year_is_not_selected_twice(
     services.evaluate_eligibility(wave=w)
 
     assert decide(again).reasons == ["already_selected"]
+
+
+def test_a_recipient_is_not_counted_among_their_own_family_s_recipients():
+    # given two members of one family selected in an earlier published wave of the year
+    earlier, earlier_run = wave()
+    kk = "1771010101200003"
+    first, _sibling = join(earlier, [Person(kk=kk), Person(kk=kk)])
+    publish(earlier_run)
+    # when one of them applies again
+    w, _ = wave()
+    (again,) = rejoin(w, [first])
+
+    services.evaluate_eligibility(wave=w)
+
+    # then the family has one other recipient: refused as already selected, not for the KK
+    assert decide(again).reasons == ["already_selected"]
+    assert decide(again).inputs["kk_recipients"] == 1
+
+
+def test_checking_one_applicant_gives_the_wave_s_decision_for_every_kind_of_fact():
+    # given a 2020 recipient and two members of one family selected in published waves
+    w2020, run2020 = wave(scheme="2020")
+    (recipient,) = join(w2020, [Person()])
+    publish(run2020)
+    kk = "1771010101200004"
+    earlier, earlier_run = wave()
+    join(earlier, [Person(kk=kk), Person(kk=kk)])
+    publish(earlier_run)
+    # and a 2023 wave with the recipient again, a third member of that family, someone on
+    # two lists, someone on a list that ended, a revoked card holder and someone eligible
+    w, _ = wave()
+    two_lists, ended, revoked, eligible = Person(), Person(), Person(), Person()
+    applications = [
+        *rejoin(w, [recipient]),
+        *join(w, [Person(kk=kk), two_lists, ended, revoked, eligible]),
+    ]
+    exclusion_list("student", [two_lists.nik])
+    exclusion_list("civil_servant", [two_lists.nik])
+    exclusion_list("police", [ended.nik], valid_to=dt.date(2019, 12, 31))
+    services.record_revoked_recipient(user=applications[4].user, reason="no_training_bought")
+
+    # when the wave is evaluated and each applicant is checked alone
+    services.evaluate_eligibility(wave=w)
+    checks = [selectors.check_applicant(wave=w, user=a.user) for a in applications]
+
+    # then each check says what the wave's decision says, fact for fact
+    for application, check in zip(applications, checks, strict=True):
+        decision = decide(application)
+        assert check is not None
+        assert (check.eligible, check.reasons, check.inputs) == (
+            decision.eligible,
+            decision.reasons,
+            decision.inputs,
+        )
+    assert [c.reasons for c in checks if c is not None] == [
+        ["earlier_recipient"],
+        ["kk_limit"],
+        ["on_exclusion_list_student", "on_exclusion_list_civil_servant"],
+        [],
+        ["revoked_card"],
+        [],
+    ]
+    assert checks[2] is not None and checks[2].inputs["listed_kinds"] == [
+        "civil_servant",
+        "student",
+    ]
+
+
+def test_evaluating_again_keeps_only_the_decisions_of_the_wave_s_applicants():
+    # given an evaluated wave, and a decision filed under it for another wave's applicant
+    w, _ = wave()
+    other, _ = wave()
+    (application,) = join(w, [Person()])
+    (stray,) = join(other, [Person()])
+    services.evaluate_eligibility(wave=w)
+    EligibilityDecision.objects.create(
+        wave=w,
+        application=stray,
+        user=stray.user,
+        scheme=w.scheme,
+        scheme_version=w.scheme.version,
+        rules_version="2023.1",
+        eligible=True,
+        inputs={},
+        decided_at=timezone.now(),
+    )
+
+    # when the wave is evaluated again
+    report = services.evaluate_eligibility(wave=w)
+
+    # then the wave has its applicant's decision only, and counts only that one
+    decided = EligibilityDecision.objects.filter(wave=w).values_list("application", flat=True)
+    assert list(decided) == [application.pk]
+    assert (report.applicants, report.eligible) == (1, 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 
 import pytest
@@ -171,3 +172,32 @@ def test_the_same_seed_and_inputs_give_the_same_list_and_another_seed_another_or
     assert again == first
     assert other != first
     assert len(other) == 20
+
+
+def test_a_tier_counts_list_entries_valid_on_the_closing_date_only():
+    # given a laid-off worker whose entry ended before the wave closes, and someone whose
+    # social assistance ended then too (under 2023 assistance does not exclude)
+    laid_off_person, formerly_assisted, assisted = Person(), Person(), Person()
+    laid_off = exclusion_list(
+        "reported_laid_off", [laid_off_person.nik], valid_to=dt.date(2019, 1, 1)
+    )
+    exclusion_list("social_assistance", [formerly_assisted.nik], valid_to=dt.date(2019, 1, 1))
+    exclusion_list("social_assistance", [assisted.nik])
+    w, run = wave(
+        national_quota=10,
+        tiers=[
+            TierInput(1, WaveTier.Kind.REPORTED_LAID_OFF, "PHK", exclusion_list=laid_off),
+            TierInput(2, WaveTier.Kind.NO_OTHER_SOCIAL_ASSISTANCE, "Tanpa bansos"),
+        ],
+    )
+    laid_off_application, formerly_assisted_application, assisted_application = join(
+        w, [laid_off_person, formerly_assisted, assisted]
+    )
+
+    run = run_wave(w, run)
+
+    # then the ended entries count for nothing: no laid-off tier, no assistance received
+    tiers = dict(run.outcomes.values_list("application_id", "tier"))
+    assert tiers[laid_off_application.pk] == 2
+    assert tiers[formerly_assisted_application.pk] == 2
+    assert tiers[assisted_application.pk] is None
