@@ -67,6 +67,17 @@ class SelectionRun(TimestampedModel):
     seed_committed_at = models.DateTimeField(null=True, blank=True)
     #: The seed (hex), revealed by the run; public once published.
     seed = models.CharField(max_length=64, blank=True)
+    #: The office asked for the run; a background job runs it (bekal.selection.tasks).
+    run_requested_at = models.DateTimeField(null=True, blank=True)
+    run_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    #: Why the last requested run was refused (the run stays seed committed).
+    run_failure = models.CharField(max_length=300, blank=True)
     ran_at = models.DateTimeField(null=True, blank=True)
     rules_version = models.CharField(max_length=16, blank=True)
     #: {"regencies": {code: {...}}, "provinces": {...}, "national": {...}}
@@ -92,6 +103,11 @@ class SelectionRun(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.wave_id} ({self.status})"
+
+    @property
+    def is_running(self) -> bool:
+        """Requested and not run yet: the job is queued or working."""
+        return self.status == self.Status.SEED_COMMITTED and self.run_requested_at is not None
 
 
 class SelectionOutcome(models.Model):

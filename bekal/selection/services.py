@@ -19,6 +19,7 @@ from django.utils import timezone
 from bekal.accounts.models import User
 from bekal.core import crypto
 from bekal.core.audit import record_event
+from bekal.core.errors import DomainError
 from bekal.programmes.models import Wave, WaveQuota
 from bekal.programmes.services import carry_over
 from bekal.selection import canonical, lottery
@@ -191,6 +192,45 @@ def commit_seed(*, run: SelectionRun, actor: User | None) -> SelectionRun:
         seed_hash=run.seed_hash,
     )
     return run
+
+
+@transaction.atomic
+def request_run(*, run: SelectionRun, actor: User | None) -> SelectionRun:
+    """The office asks for the run after the wave closed; a background job
+    (bekal.selection.tasks.run_requested_selection) does it, since at national scale
+    eligibility and the lottery take minutes, not a request's seconds. Asking again while
+    it is queued changes nothing."""
+    run = _locked(run, source=Status.SEED_COMMITTED, action="run")
+    wave = Wave.objects.get(pk=run.wave_id)
+    if wave.status != Wave.Status.CLOSED:
+        raise WaveStillOpenError()
+    if run.run_requested_at is not None:
+        return run
+    run.run_requested_at = timezone.now()
+    run.run_requested_by = actor
+    run.run_failure = ""
+    run.save(update_fields=["run_requested_at", "run_requested_by", "run_failure", "updated_at"])
+    from bekal.selection.tasks import run_requested_selection
+
+    run_requested_selection.defer(run_id=run.pk)
+    record_event(action="selection.run_requested", actor=actor, target=run, wave=wave.number)
+    return run
+
+
+def run_requested(*, run_id: int) -> SelectionRun | None:
+    """The job's work: run a requested selection once. A refusal (a broken seed
+    commitment, ...) is kept on the run for the office to read, and the request is
+    cleared so it can be asked again; None when there is nothing to do."""
+    run = SelectionRun.objects.filter(pk=run_id).first()
+    if run is None or not run.is_running:
+        return None
+    try:
+        return run_selection(run=run, actor=run.run_requested_by)
+    except DomainError as refusal:
+        SelectionRun.objects.filter(pk=run_id, status=Status.SEED_COMMITTED).update(
+            run_requested_at=None, run_failure=str(refusal)[:300], updated_at=timezone.now()
+        )
+        return None
 
 
 @transaction.atomic

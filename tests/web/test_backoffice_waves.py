@@ -5,10 +5,12 @@ import hashlib
 
 import pytest
 from django.utils import timezone
+from procrastinate.contrib.django.models import ProcrastinateJob
 
 from bekal.accounts.models import User
 from bekal.programmes.models import Wave, WaveApplication
 from bekal.programmes.services import join_wave
+from bekal.selection import services
 from tests.identity.documents_support import use_tmp_document_storage
 from tests.programmes.factories import registrant
 
@@ -26,6 +28,16 @@ def office(client):
     )
     client.force_login(admin)
     return client
+
+
+def run_queued_selection(number):
+    """What the worker does with the queued selection job (this test's data is not
+    committed, so the job's function is called here)."""
+    [job] = ProcrastinateJob.objects.filter(
+        task_name="selection.run_requested_selection", status="todo"
+    )
+    assert job.args == {"run_id": Wave.objects.get(number=number).selection_run.pk}
+    services.run_requested(run_id=job.args["run_id"])
 
 
 def act(client, number, action):
@@ -60,7 +72,10 @@ def test_the_office_runs_a_wave_from_opening_to_published_results(
         join_wave(user=person, wave=wave, test_passed=True)
 
     act(office, 21, "close")
-    act(office, 21, "run")
+    page = act(office, 21, "run")
+    assert "Seleksi sedang berjalan di latar belakang." in page
+    assert "Sedang berjalan di latar belakang" in page
+    run_queued_selection(21)
     act(office, 21, "review")
     page = act(office, 21, "publish")
 

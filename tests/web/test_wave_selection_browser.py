@@ -90,7 +90,14 @@ def test_a_wave_from_its_opening_to_an_active_card_and_a_carry_over(
         expect(office.get_by_role("row", name="Pendaftar gelombang")).to_contain_text("2")
         office.get_by_role("button", name="Tutup gelombang").click()
         expect(office.locator(".wave-status")).to_have_text("Ditutup")
-        office_step(office, "Jalankan seleksi", then_run_status="Sudah diundi")
+        office.get_by_role("button", name="Jalankan seleksi", exact=True).click()
+        expect(office.get_by_role("status")).to_have_text(
+            "Seleksi sedang berjalan di latar belakang."
+        )
+        expect(office.locator(".run-status")).to_have_text("Sedang berjalan di latar belakang")
+        worker()  # the selection job
+        office.reload()
+        expect(office.locator(".run-status")).to_have_text("Sudah diundi")
         office_step(office, "Konfirmasi pemeriksaan", then_run_status="Sudah diperiksa")
 
         # Then nobody sees a result before it is published

@@ -135,7 +135,7 @@ _ACTIONS: dict[str, Callable[[Wave, User], Any]] = {
         run=selection.get_run(wave=wave) or runs.create_run(wave=wave, actor=actor), actor=actor
     ),
     "close": lambda wave, actor: close_wave(wave=wave, actor=actor),
-    "run": lambda wave, actor: runs.run_selection(run=selection.get_run(wave=wave), actor=actor),
+    "run": lambda wave, actor: runs.request_run(run=selection.get_run(wave=wave), actor=actor),
     "review": lambda wave, actor: runs.review_run(run=selection.get_run(wave=wave), actor=actor),
     "publish": lambda wave, actor: publish_results(run=selection.get_run(wave=wave), actor=actor),
 }
@@ -153,5 +153,8 @@ def wave_action(request: HttpRequest, number: int, action: str) -> HttpResponse:
     except DomainError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("Done."))
+        if action == "run":
+            messages.success(request, _("The selection is running in the background."))
+        else:
+            messages.success(request, _("Done."))
     return redirect("backoffice:wave", number=number)
