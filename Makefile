@@ -8,8 +8,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SIZE ?= 1000000
 DURATION ?= 20
+HOLDERS ?= 5000
 
-.PHONY: demo test lint bench-signup bench-exclusion bench-selection clean install browser
+.PHONY: demo test lint bench-signup bench-exclusion bench-selection bench-marketplace clean install browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +44,9 @@ bench-exclusion: $(STAMP)
 
 bench-selection: $(STAMP)
 	$(PY) -m bench.selection --size $(SIZE)
+
+bench-marketplace: $(STAMP) messages
+	$(PY) -m bench.marketplace --holders $(HOLDERS)
 
 bench-signup: $(STAMP) messages
 	$(PY) -m bench.signup --duration $(DURATION)

@@ -93,6 +93,9 @@ class Env:
     SMS_SENDER_ID: str
     #: A phone number verified by more accounts than this is flagged for review.
     PHONE_MAX_ACCOUNTS: int
+    #: Requests one partner API client (a training platform) may send a minute; more are
+    #: refused with 429 and Retry-After until the minute has passed.
+    PARTNER_API_REQUESTS_PER_MINUTE: int
 
 
 def settings_mode() -> str:
@@ -156,4 +159,5 @@ def read(*, mode: str) -> Env:
         SMS_GATEWAY_TIMEOUT=float(_str("SMS_GATEWAY_TIMEOUT", "10")),
         SMS_SENDER_ID=_str("SMS_SENDER_ID", "BEKAL"),
         PHONE_MAX_ACCOUNTS=_int("PHONE_MAX_ACCOUNTS", 2),
+        PARTNER_API_REQUESTS_PER_MINUTE=_int("PARTNER_API_REQUESTS_PER_MINUTE", 600),
     )

@@ -216,7 +216,7 @@ BEKAL_REDEEM_WINDOW_AFTER_MINUTES = 60
 # The partner API: signed requests older (or newer) than this are refused, and a nonce
 # is remembered for as long; requests a client may send a minute.
 BEKAL_PARTNER_API_CLOCK_SKEW_SECONDS = 300
-BEKAL_PARTNER_API_REQUESTS_PER_MINUTE = 600
+BEKAL_PARTNER_API_REQUESTS_PER_MINUTE = ENV.PARTNER_API_REQUESTS_PER_MINUTE
 
 LOGGING = {
     "version": 1,
