@@ -36,7 +36,7 @@ def _send(message: OutboxMessage) -> list[str]:
         return []
     if message.channel == OutboxMessage.Channel.SMS:
         backend = get_backend()
-        message.gateway_message_id = backend.send(to=message.recipient, body=message.body)[:128]
+        message.gateway_message_id = backend.send(to=message.address, body=message.body)[:128]
         changed = ["gateway_message_id"]
         if message.sensitive and backend.delivers_outside:
             message.body = redact_codes(message.body)

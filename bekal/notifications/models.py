@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bekal.core.crypto import decrypt
+
 
 class OutboxMessage(models.Model):
     class Channel(models.TextChoices):
@@ -22,7 +24,11 @@ class OutboxMessage(models.Model):
     channel = models.CharField(max_length=8, choices=Channel.choices)
     #: What kind of message this is ("account_confirmation", "password_reset", ...).
     kind = models.CharField(max_length=64)
+    #: The email address; for an SMS the number masked (0812****7890), the number itself
+    #: being personal data kept only in `recipient_encrypted`.
     recipient = models.CharField(max_length=254)
+    #: An SMS's number (E.164), encrypted (bekal.core.crypto); empty for email.
+    recipient_encrypted = models.TextField(blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -48,3 +54,10 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel}:{self.kind} -> {self.recipient}"
+
+    @property
+    def address(self) -> str:
+        """Where the message goes: the email address, or the SMS's number decrypted."""
+        if self.recipient_encrypted:
+            return decrypt(self.recipient_encrypted)
+        return self.recipient

@@ -15,7 +15,14 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from bekal.core.crypto import encrypt
 from bekal.notifications.models import OutboxMessage
+
+
+def mask_number(e164: str) -> str:
+    """+6281234567890 as the outbox shows it: 0812****7890."""
+    digits = "0" + e164[3:] if e164.startswith("+62") else e164.lstrip("+")
+    return digits[:4] + "*" * max(0, len(digits) - 8) + digits[-4:]
 
 
 @transaction.atomic
@@ -68,6 +75,7 @@ def queue_sms(
     expires_at: datetime | None = None,
 ) -> OutboxMessage:
     """Queue an SMS to `to` (E.164, +62...). The caller writes `body` in the user's language.
+    The outbox keeps the number encrypted and shows it masked.
 
     `sensitive`: the body holds a one-time code, blanked out of the outbox once a real
     gateway has taken the message. `expires_at`: when the code dies; a delivery retried
@@ -80,7 +88,8 @@ def queue_sms(
     message = OutboxMessage.objects.create(
         channel=OutboxMessage.Channel.SMS,
         kind=kind,
-        recipient=to,
+        recipient=mask_number(to),
+        recipient_encrypted=encrypt(to),
         user=user,
         body=body,
         sensitive=sensitive,

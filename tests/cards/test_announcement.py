@@ -34,7 +34,7 @@ def test_each_person_gets_one_email_and_one_sms_with_their_result():
     assert email.recipient == chosen.email
     assert email.kind == sms.kind == "selection_result_selected"
     assert "/kartu/" in email.body and "/kartu/" in sms.body
-    assert sms.recipient == "+6281234560001"
+    assert sms.address == "+6281234560001"
     assert f"gelombang {published.run.wave.number}" in sms.body.lower()
     # and the not selected is told they move to the next wave
     [email] = messages_of(left, "email")

@@ -62,7 +62,7 @@ def test_an_unused_card_past_its_deadline_is_revoked_and_its_balance_returned():
         OutboxMessage.objects.filter(user=chosen, kind="card_revoked", channel="email").count() == 1
     )
     [sms] = OutboxMessage.objects.filter(user=chosen, kind="card_revoked", channel="sms")
-    assert card.number[-4:] in sms.body and sms.recipient == "+6281234567890"
+    assert card.number[-4:] in sms.body and sms.address == "+6281234567890"
     assert AuditEvent.objects.filter(action="cards.revoked", object_id=str(card.pk)).exists()
 
 

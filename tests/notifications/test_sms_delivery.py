@@ -167,3 +167,24 @@ def test_a_code_sent_by_the_phone_step_expires_with_the_challenge(settings):
     challenge = PhoneChallenge.objects.get(user=user)
     message = OutboxMessage.objects.get(user=user, channel="sms")
     assert message.expires_at == challenge.expires_at
+
+
+@pytest.mark.django_db
+def test_the_outbox_keeps_no_readable_phone_number(settings, tmp_path):
+    # given an SMS queued and delivered through the file backend
+    settings.BEKAL_SMS_BACKEND = "bekal.notifications.sms.FileBackend"
+    settings.BEKAL_SMS_FILE = tmp_path / "sms.jsonl"
+    message = queue_sms(to=TO, kind="test", body="Halo")
+    deliver(message_id=message.pk)
+
+    # then the number reached the gateway, but no column of the outbox holds it readable
+    assert json.loads(settings.BEKAL_SMS_FILE.read_text().splitlines()[0])["to"] == TO
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT row_to_json(m)::text FROM notifications_outboxmessage m WHERE id = %s",
+            [message.pk],
+        )
+        (row,) = cursor.fetchone()
+    national = "0" + TO[3:]
+    assert TO not in row and TO[1:] not in row and national not in row
+    assert "0812****7890" in row
