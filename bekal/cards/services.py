@@ -47,6 +47,8 @@ from bekal.selection.models import SelectionOutcome, SelectionRun
 from bekal.selection.selectors import get_published_outcome
 from bekal.selection.services import (
     carry_over_unselected,
+    do_requested_step,
+    mark_step_requested,
     publish_run,
     record_revoked_recipient,
 )
@@ -78,6 +80,31 @@ def publish_results(*, run: SelectionRun, actor: User) -> SelectionRun:
     ):
         carry_over_unselected(to_wave=later, actor=actor)
     return published
+
+
+@transaction.atomic
+def request_publish(*, run: SelectionRun, actor: User) -> SelectionRun:
+    """The office asks to publish a reviewed run; the job
+    bekal.cards.tasks.publish_requested_results does it (publish_results), since at
+    national scale publishing takes minutes. Asking again while it is queued changes
+    nothing."""
+    run, asked = mark_step_requested(run=run, step=SelectionRun.Step.PUBLISH, actor=actor)
+    if asked:
+        from bekal.cards.tasks import publish_requested_results
+
+        publish_requested_results.defer(run_id=run.pk)
+    return run
+
+
+def publish_requested(*, run_id: int) -> SelectionRun | None:
+    """The job's work: publish a requested run once (see do_requested_step)."""
+
+    def publish(run: SelectionRun) -> SelectionRun:
+        actor = run.step_requested_by
+        assert actor is not None  # request_publish always names who asked
+        return publish_results(run=run, actor=actor)
+
+    return do_requested_step(run_id=run_id, step=SelectionRun.Step.PUBLISH, work=publish)
 
 
 @transaction.atomic

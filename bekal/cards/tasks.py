@@ -16,6 +16,12 @@ def announce_results_batch(run_id: int, after: int) -> None:
     services.announce_batch(run_id=run_id, after=after)
 
 
+@app.task(name="cards.publish_requested_results", queue=ANNOUNCEMENTS_QUEUE)
+def publish_requested_results(run_id: int) -> None:
+    """Publish a run the office asked to publish; delivered twice it publishes once."""
+    services.publish_requested(run_id=run_id)
+
+
 @app.periodic(cron="23 * * * *", periodic_id="revoke_unused_cards")
 @app.task(
     name="cards.revoke_unused_cards",

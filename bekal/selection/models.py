@@ -49,6 +49,10 @@ class EligibilityDecision(models.Model):
 
 
 class SelectionRun(TimestampedModel):
+    class Step(models.TextChoices):
+        RUN = "run", _("Running the selection")
+        PUBLISH = "publish", _("Publishing the results")
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SEED_COMMITTED = "seed_committed", _("Seed committed")
@@ -67,17 +71,20 @@ class SelectionRun(TimestampedModel):
     seed_committed_at = models.DateTimeField(null=True, blank=True)
     #: The seed (hex), revealed by the run; public once published.
     seed = models.CharField(max_length=64, blank=True)
-    #: The office asked for the run; a background job runs it (bekal.selection.tasks).
-    run_requested_at = models.DateTimeField(null=True, blank=True)
-    run_requested_by = models.ForeignKey(
+    #: The step the office asked for, which a background job does (the run: eligibility
+    #: and the lottery, bekal.selection.tasks; the publication and its announcement,
+    #: bekal.cards.tasks): at national scale they take minutes, more than a request may.
+    requested_step = models.CharField(max_length=16, choices=Step.choices, blank=True)
+    step_requested_at = models.DateTimeField(null=True, blank=True)
+    step_requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    #: Why the last requested run was refused (the run stays seed committed).
-    run_failure = models.CharField(max_length=300, blank=True)
+    #: Why the last requested step was refused (the run stays where it was).
+    step_failure = models.CharField(max_length=300, blank=True)
     ran_at = models.DateTimeField(null=True, blank=True)
     rules_version = models.CharField(max_length=16, blank=True)
     #: {"regencies": {code: {...}}, "provinces": {...}, "national": {...}}
@@ -105,9 +112,15 @@ class SelectionRun(TimestampedModel):
         return f"{self.wave_id} ({self.status})"
 
     @property
-    def is_running(self) -> bool:
-        """Requested and not run yet: the job is queued or working."""
-        return self.status == self.Status.SEED_COMMITTED and self.run_requested_at is not None
+    def working_on(self) -> str:
+        """The step a background job is doing (queued or working), "" when none."""
+        source: dict[str, str] = {
+            self.Step.RUN: self.Status.SEED_COMMITTED,
+            self.Step.PUBLISH: self.Status.REVIEWED,
+        }
+        if self.requested_step and self.status == source.get(self.requested_step):
+            return self.requested_step
+        return ""
 
 
 class SelectionOutcome(models.Model):

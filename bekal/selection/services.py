@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -194,43 +195,79 @@ def commit_seed(*, run: SelectionRun, actor: User | None) -> SelectionRun:
     return run
 
 
+#: The state a run is in when each step may be asked for.
+STEP_SOURCES = {
+    SelectionRun.Step.RUN: Status.SEED_COMMITTED,
+    SelectionRun.Step.PUBLISH: Status.REVIEWED,
+}
+
+
+@transaction.atomic
+def mark_step_requested(
+    *, run: SelectionRun, step: str, actor: User | None
+) -> tuple[SelectionRun, bool]:
+    """Record that the office asked for `step` (run or publish), for a background job to
+    do. Returns the run and whether this call asked (False: it is asked already)."""
+    run = _locked(run, source=STEP_SOURCES[SelectionRun.Step(step)], action=step)
+    if run.working_on == step:
+        return run, False
+    run.requested_step = step
+    run.step_requested_at = timezone.now()
+    run.step_requested_by = actor
+    run.step_failure = ""
+    run.save(
+        update_fields=[
+            "requested_step",
+            "step_requested_at",
+            "step_requested_by",
+            "step_failure",
+            "updated_at",
+        ]
+    )
+    record_event(action=f"selection.{step}_requested", actor=actor, target=run)
+    return run, True
+
+
+def do_requested_step(
+    *, run_id: int, step: str, work: Callable[[SelectionRun], SelectionRun]
+) -> SelectionRun | None:
+    """A background job's work: do the requested `step` once, with `work(run)`. A refusal
+    (a broken seed commitment, ...) is kept on the run for the office to read and the
+    request cleared, so it can be asked again. None when there is nothing to do."""
+    run = SelectionRun.objects.filter(pk=run_id).first()
+    if run is None or run.working_on != step:
+        return None
+    try:
+        return work(run)
+    except DomainError as refusal:
+        SelectionRun.objects.filter(
+            pk=run_id, requested_step=step, status=STEP_SOURCES[SelectionRun.Step(step)]
+        ).update(requested_step="", step_failure=str(refusal)[:300], updated_at=timezone.now())
+        return None
+
+
 @transaction.atomic
 def request_run(*, run: SelectionRun, actor: User | None) -> SelectionRun:
-    """The office asks for the run after the wave closed; a background job
-    (bekal.selection.tasks.run_requested_selection) does it, since at national scale
-    eligibility and the lottery take minutes, not a request's seconds. Asking again while
-    it is queued changes nothing."""
-    run = _locked(run, source=Status.SEED_COMMITTED, action="run")
-    wave = Wave.objects.get(pk=run.wave_id)
-    if wave.status != Wave.Status.CLOSED:
+    """The office asks for the run after the wave closed; the job
+    bekal.selection.tasks.run_requested_selection does it. Asking again while it is
+    queued changes nothing."""
+    if not Wave.objects.filter(pk=run.wave_id, status=Wave.Status.CLOSED).exists():
         raise WaveStillOpenError()
-    if run.run_requested_at is not None:
-        return run
-    run.run_requested_at = timezone.now()
-    run.run_requested_by = actor
-    run.run_failure = ""
-    run.save(update_fields=["run_requested_at", "run_requested_by", "run_failure", "updated_at"])
-    from bekal.selection.tasks import run_requested_selection
+    run, asked = mark_step_requested(run=run, step=SelectionRun.Step.RUN, actor=actor)
+    if asked:
+        from bekal.selection.tasks import run_requested_selection
 
-    run_requested_selection.defer(run_id=run.pk)
-    record_event(action="selection.run_requested", actor=actor, target=run, wave=wave.number)
+        run_requested_selection.defer(run_id=run.pk)
     return run
 
 
 def run_requested(*, run_id: int) -> SelectionRun | None:
-    """The job's work: run a requested selection once. A refusal (a broken seed
-    commitment, ...) is kept on the run for the office to read, and the request is
-    cleared so it can be asked again; None when there is nothing to do."""
-    run = SelectionRun.objects.filter(pk=run_id).first()
-    if run is None or not run.is_running:
-        return None
-    try:
-        return run_selection(run=run, actor=run.run_requested_by)
-    except DomainError as refusal:
-        SelectionRun.objects.filter(pk=run_id, status=Status.SEED_COMMITTED).update(
-            run_requested_at=None, run_failure=str(refusal)[:300], updated_at=timezone.now()
-        )
-        return None
+    """The job's work: run a requested selection once (see do_requested_step)."""
+    return do_requested_step(
+        run_id=run_id,
+        step=SelectionRun.Step.RUN,
+        work=lambda run: run_selection(run=run, actor=run.step_requested_by),
+    )
 
 
 @transaction.atomic

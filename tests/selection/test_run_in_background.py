@@ -34,7 +34,7 @@ def test_asking_twice_queues_one_run_and_the_job_runs_it_once():
 
     assert queued_runs() == [{"run_id": run.pk}]
     run.refresh_from_db()
-    assert run.is_running and run.status == SelectionRun.Status.SEED_COMMITTED
+    assert run.working_on == "run" and run.status == SelectionRun.Status.SEED_COMMITTED
 
     done = services.run_requested(run_id=run.pk)
     again = services.run_requested(run_id=run.pk)
@@ -65,7 +65,7 @@ def test_a_refused_run_is_shown_to_the_office_and_can_be_asked_for_again():
 
     run.refresh_from_db()
     assert run.status == SelectionRun.Status.SEED_COMMITTED
-    assert not run.is_running
-    assert run.run_failure
+    assert run.working_on == ""
+    assert run.step_failure
     services.request_run(run=run, actor=admin())
     assert len(queued_runs()) == 2

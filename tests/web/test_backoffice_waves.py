@@ -8,6 +8,7 @@ from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from bekal.accounts.models import User
+from bekal.cards import services as cards
 from bekal.programmes.models import Wave, WaveApplication
 from bekal.programmes.services import join_wave
 from bekal.selection import services
@@ -30,14 +31,12 @@ def office(client):
     return client
 
 
-def run_queued_selection(number):
-    """What the worker does with the queued selection job (this test's data is not
+def do_queued_step(number, task_name, work):
+    """What the worker does with the step's queued job (this test's data is not
     committed, so the job's function is called here)."""
-    [job] = ProcrastinateJob.objects.filter(
-        task_name="selection.run_requested_selection", status="todo"
-    )
+    [job] = ProcrastinateJob.objects.filter(task_name=task_name, status="todo")
     assert job.args == {"run_id": Wave.objects.get(number=number).selection_run.pk}
-    services.run_requested(run_id=job.args["run_id"])
+    work(run_id=job.args["run_id"])
 
 
 def act(client, number, action):
@@ -75,9 +74,12 @@ def test_the_office_runs_a_wave_from_opening_to_published_results(
     page = act(office, 21, "run")
     assert "Seleksi sedang berjalan di latar belakang." in page
     assert "Sedang berjalan di latar belakang" in page
-    run_queued_selection(21)
+    do_queued_step(21, "selection.run_requested_selection", services.run_requested)
     act(office, 21, "review")
     page = act(office, 21, "publish")
+    assert "Hasil sedang diumumkan di latar belakang." in page
+    do_queued_step(21, "cards.publish_requested_results", cards.publish_requested)
+    page = office.get("/kantor/gelombang/21/").content.decode()
 
     run = Wave.objects.get(number=21).selection_run
     assert run.status == "published"

@@ -107,8 +107,14 @@ def test_a_wave_from_its_opening_to_an_active_card_and_a_carry_over(
             expect(card).not_to_contain_text("terpilih")
 
         # When the office publishes the results, and the announcement jobs run
-        office_step(office, "Umumkan hasil", then_run_status="Diumumkan")
-        worker()
+        office.get_by_role("button", name="Umumkan hasil", exact=True).click()
+        expect(office.get_by_role("status")).to_have_text(
+            "Hasil sedang diumumkan di latar belakang."
+        )
+        expect(office.locator(".run-status")).to_have_text("Sedang diumumkan di latar belakang")
+        worker()  # the publication, then the announcement's batches
+        office.reload()
+        expect(office.locator(".run-status")).to_have_text("Diumumkan")
 
         # Then the office's page shows one selected, and reveals the seed behind the hash
         expect(office.get_by_text("Sudah diumumkan.")).to_be_visible()

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bekal.accounts.models import User
-from bekal.cards.services import publish_results
+from bekal.cards.services import request_publish
 from bekal.core.errors import DomainError
 from bekal.programmes.models import Wave
 from bekal.programmes.selectors import get_scheme_in_force
@@ -127,6 +127,12 @@ def wave(request: HttpRequest, number: int) -> HttpResponse:
     )
 
 
+#: What the office reads after asking for a step a background job does.
+_BACKGROUND = {
+    "run": gettext_lazy("The selection is running in the background."),
+    "publish": gettext_lazy("The results are being published in the background."),
+}
+
 _ACTIONS: dict[str, Callable[[Wave, User], Any]] = {
     "open": lambda wave, actor: runs.carry_over_unselected(
         to_wave=open_wave(wave=wave, actor=actor), actor=actor
@@ -137,7 +143,7 @@ _ACTIONS: dict[str, Callable[[Wave, User], Any]] = {
     "close": lambda wave, actor: close_wave(wave=wave, actor=actor),
     "run": lambda wave, actor: runs.request_run(run=selection.get_run(wave=wave), actor=actor),
     "review": lambda wave, actor: runs.review_run(run=selection.get_run(wave=wave), actor=actor),
-    "publish": lambda wave, actor: publish_results(run=selection.get_run(wave=wave), actor=actor),
+    "publish": lambda wave, actor: request_publish(run=selection.get_run(wave=wave), actor=actor),
 }
 
 
@@ -153,8 +159,5 @@ def wave_action(request: HttpRequest, number: int, action: str) -> HttpResponse:
     except DomainError as error:
         messages.error(request, str(error))
     else:
-        if action == "run":
-            messages.success(request, _("The selection is running in the background."))
-        else:
-            messages.success(request, _("Done."))
+        messages.success(request, _BACKGROUND.get(action) or _("Done."))
     return redirect("backoffice:wave", number=number)
