@@ -92,6 +92,24 @@ class SessionNotFoundError(NotFoundError):
     message = _("No session with this id for this course.")
 
 
+class SessionAlreadyStartedError(DomainError):
+    code = "session_already_started"
+    http_status = 409
+    message = _("This session has already started; it can no longer be cancelled.")
+
+
+class SessionHasRedeemedVouchersError(DomainError):
+    code = "session_has_redeemed_vouchers"
+    http_status = 409
+    message = _("A voucher of this session has already been redeemed; it cannot be cancelled.")
+
+
+class CancelReasonInvalidError(DomainError):
+    code = "cancel_reason_invalid"
+    http_status = 422
+    message = _("Say why the session is cancelled, in 1 to 300 characters.")
+
+
 # --- purchase ---------------------------------------------------------------------------
 
 
@@ -155,6 +173,12 @@ class VoucherAlreadyRedeemedError(DomainError):
     code = "voucher_already_redeemed"
     http_status = 409
     message = _("This voucher has already been redeemed.")
+
+
+class VoucherRefundedError(DomainError):
+    code = "voucher_refunded"
+    http_status = 409
+    message = _("This voucher was refunded: its session was cancelled.")
 
 
 class RedeemWindowError(DomainError):

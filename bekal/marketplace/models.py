@@ -5,8 +5,9 @@ A course is a state machine: submitted (by its platform, through the partner API
 approved (published in the catalogue) or rejected; an approved course may be withdrawn.
 A purchase is another: paid (the card's ledger account debited, the platform's
 receivable credited, a voucher issued) -> redeemed (the provider starts the training)
--> completed (the platform reports it, with a certificate). One service per transition
-in bekal.marketplace.services.
+-> completed (the platform reports it, with a certificate); a paid purchase becomes
+refunded when its platform cancels the session. One service per transition in
+bekal.marketplace.services.
 
 Money is never stored here beyond the price paid: balances are ledger sums.
 """
@@ -208,6 +209,8 @@ class Purchase(TimestampedModel):
         PAID = "paid", _("Bought, not started")
         REDEEMED = "redeemed", _("Started")
         COMPLETED = "completed", _("Completed")
+        #: Its session was cancelled by the platform: the price went back to the card.
+        REFUNDED = "refunded", _("Refunded")
 
     card = models.ForeignKey("cards.Card", on_delete=models.PROTECT, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -231,15 +234,26 @@ class Purchase(TimestampedModel):
     paid_at = models.DateTimeField()
     redeemed_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    refunded_at = models.DateTimeField(null=True, blank=True)
+    #: Why the money went back (the platform's reason for cancelling the session).
+    refund_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("purchase")
         constraints = [
-            # A course is bought once per card.
-            models.UniqueConstraint(fields=["card", "course"], name="marketplace_purchase_once"),
+            # A course is bought once per card; a refunded purchase does not count.
+            models.UniqueConstraint(
+                fields=["card", "course"],
+                condition=~Q(status="refunded"),
+                name="marketplace_purchase_once",
+            ),
             models.CheckConstraint(
-                condition=Q(status="paid") | Q(redeemed_at__isnull=False),
+                condition=Q(status__in=["paid", "refunded"]) | Q(redeemed_at__isnull=False),
                 name="marketplace_purchase_redeemed_at",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="refunded") | Q(refunded_at__isnull=False),
+                name="marketplace_purchase_refunded_at",
             ),
             models.CheckConstraint(
                 condition=~Q(status="completed") | Q(completed_at__isnull=False),

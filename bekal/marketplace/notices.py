@@ -10,11 +10,12 @@ from django.utils.formats import date_format
 
 from bekal.accounts.models import User
 from bekal.core.money import format_rupiah
-from bekal.marketplace.models import Completion, Purchase
+from bekal.marketplace.models import Completion, CourseSession, Purchase
 from bekal.notifications.services import queue_templated_email
 
 VOUCHER_ISSUED = "training_voucher"
 TRAINING_COMPLETED = "training_completed"
+PURCHASE_REFUNDED = "training_refunded"
 
 
 def _card_link() -> str:
@@ -58,6 +59,30 @@ def tell_completed(*, purchase: Purchase, completion: Completion) -> None:
             "course": purchase.course.title,
             "certificate": completion.certificate_number,
             "card_link": _card_link(),
+        },
+        language=user.language,
+        user=user,
+    )
+
+
+def tell_refunded(*, purchase: Purchase, session: CourseSession) -> None:
+    """The session was cancelled: the price is back on the card; choose another one."""
+    user = purchase.user
+    with translation.override(user.language):
+        starts = date_format(timezone.localtime(session.starts_at), "l, j F Y, H:i T")
+    course_link = f"{settings.SITE_URL}{reverse('portal:course', args=[purchase.course_id])}"
+    queue_templated_email(
+        to=user.email,
+        kind=PURCHASE_REFUNDED,
+        template="marketplace/email/refunded",
+        context={
+            "name": user.get_short_name() or user.full_name,
+            "course": purchase.course.title,
+            "platform": purchase.platform.name,
+            "starts": starts,
+            "price": format_rupiah(purchase.price),
+            "reason": purchase.refund_reason,
+            "course_link": course_link,
         },
         language=user.language,
         user=user,

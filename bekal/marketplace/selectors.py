@@ -164,7 +164,8 @@ class IncentiveReadiness:
 
 
 def get_incentive_readiness(*, user: User) -> IncentiveReadiness:
-    purchases = Purchase.objects.filter(user=user)
+    # A refunded purchase (its session was cancelled) is not a training bought.
+    purchases = Purchase.objects.filter(user=user).exclude(status=Purchase.Status.REFUNDED)
     completed = purchases.filter(status=Purchase.Status.COMPLETED)
     reviewed = completed.filter(Exists(Review.objects.filter(purchase=OuterRef("pk"))))
     return IncentiveReadiness(
@@ -177,8 +178,8 @@ def get_incentive_readiness(*, user: User) -> IncentiveReadiness:
 
 
 def list_purchases(*, user: User) -> list[Purchase]:
-    """The person's purchases, newest first, with course, provider, platform, session,
-    completion and review loaded."""
+    """The person's purchases, newest first (refunded ones too, with their status), with
+    course, provider, platform, session, completion and review loaded."""
     return list(
         Purchase.objects.filter(user=user)
         .select_related("course__provider", "platform", "session", "completion", "review")
@@ -219,7 +220,7 @@ class TrainingOverview:
                 for p in self.purchases
                 if p.session is not None
                 and p.session.ends_at > now
-                and p.status != Purchase.Status.COMPLETED
+                and p.status not in (Purchase.Status.COMPLETED, Purchase.Status.REFUNDED)
             ),
             key=lambda p: p.session.starts_at,  # type: ignore[union-attr]
         )

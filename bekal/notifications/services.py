@@ -12,7 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 from django.utils import translation
 
 from bekal.core.crypto import encrypt
@@ -48,6 +49,11 @@ def queue_email(
     return message
 
 
+def _render_text(name: str, context: dict[str, Any]) -> str:
+    template = get_template(name).template  # type: ignore[attr-defined]
+    return str(template.render(Context(context, autoescape=False)))
+
+
 def queue_templated_email(
     *,
     to: str,
@@ -57,10 +63,11 @@ def queue_templated_email(
     language: str,
     user: Any = None,
 ) -> OutboxMessage:
-    """Render `<template>_subject.txt` and `<template>_body.txt` in the recipient's language."""
+    """Render `<template>_subject.txt` and `<template>_body.txt` in the recipient's language,
+    as plain text: nothing is HTML-escaped (a course "A & B" stays "A & B")."""
     with translation.override(language):
-        subject = render_to_string(f"{template}_subject.txt", context).strip()
-        body = render_to_string(f"{template}_body.txt", context)
+        subject = _render_text(f"{template}_subject.txt", context).strip()
+        body = _render_text(f"{template}_body.txt", context)
     return queue_email(to=to, kind=kind, subject=" ".join(subject.split()), body=body, user=user)
 
 

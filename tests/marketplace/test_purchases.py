@@ -125,3 +125,13 @@ def test_a_revoked_card_cannot_buy():
     with pytest.raises(Exception) as refused:
         buy(person, course())
     assert refused.value.code == "card_revoked"
+
+
+def test_the_voucher_email_is_plain_text_with_the_title_as_written():
+    person, _card = card_holder()
+    c = course(title='Ekspor & Impor untuk UMKM "Go Global"', format=Format.SELF_PACED)
+    buy(person, c)
+    mail = OutboxMessage.objects.get(user=person, kind="training_voucher")
+    assert 'Ekspor & Impor untuk UMKM "Go Global"' in mail.subject
+    assert 'Ekspor & Impor untuk UMKM "Go Global"' in mail.body
+    assert "&amp;" not in mail.body and "&quot;" not in mail.body

@@ -135,7 +135,11 @@ def purchase_course(
     if course is None:
         raise CourseNotAvailableError()
     session = _locked_session(course, session_id, now=now)
-    if Purchase.objects.filter(card=card, course=course).exists():
+    if (
+        Purchase.objects.filter(card=card, course=course)
+        .exclude(status=Purchase.Status.REFUNDED)
+        .exists()
+    ):
         raise CourseAlreadyBoughtError()
     cap = price_cap(card.scheme)
     if course.price > cap:

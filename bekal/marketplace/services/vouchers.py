@@ -28,6 +28,7 @@ from bekal.marketplace.errors import (
     VoucherAlreadyRedeemedError,
     VoucherNotFoundError,
     VoucherNotRedeemedError,
+    VoucherRefundedError,
 )
 from bekal.marketplace.models import Completion, Platform, Purchase
 from bekal.marketplace.vouchers import normalize_voucher_code
@@ -72,10 +73,13 @@ def redeem_voucher(
 
     A session's voucher is redeemed only within its window around the start
     (RedeemWindowError); a self-paced course's at any time. A second redeem raises
-    VoucherAlreadyRedeemedError; another platform's code VoucherNotFoundError.
+    VoucherAlreadyRedeemedError; a refunded voucher VoucherRefundedError; another
+    platform's code VoucherNotFoundError.
     """
     now = now or timezone.now()
     purchase = _locked_voucher(platform, voucher_code)
+    if purchase.status == Purchase.Status.REFUNDED:
+        raise VoucherRefundedError()
     if purchase.status != Purchase.Status.PAID:
         raise VoucherAlreadyRedeemedError()
     if purchase.session is not None:
@@ -152,13 +156,16 @@ def record_completion(
     """The platform reports that the participant finished the training, with the number
     of the certificate it issued and the evidence it holds.
 
-    Refused for a voucher never redeemed (VoucherNotRedeemedError), before the session
+    Refused for a refunded voucher (VoucherRefundedError), for a voucher never redeemed
+    (VoucherNotRedeemedError), before the session
     ended (SessionNotEndedError), twice (VoucherAlreadyCompletedError), with a
     certificate number already used on the platform (CertificateNumberTakenError), or
     with evidence that does not show completion (CompletionEvidenceError).
     """
     now = now or timezone.now()
     purchase = _locked_voucher(platform, voucher_code)
+    if purchase.status == Purchase.Status.REFUNDED:
+        raise VoucherRefundedError()
     if purchase.status == Purchase.Status.COMPLETED:
         raise VoucherAlreadyCompletedError()
     if purchase.status != Purchase.Status.REDEEMED:

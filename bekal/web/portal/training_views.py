@@ -19,7 +19,7 @@ from bekal.core.errors import DomainError, NotFoundError
 from bekal.ledger.errors import IdempotencyConflictError
 from bekal.marketplace import selectors
 from bekal.marketplace.errors import CourseNotAvailableError
-from bekal.marketplace.models import Course, CourseSession
+from bekal.marketplace.models import Course, CourseSession, Purchase
 from bekal.marketplace.services.purchases import purchase_course
 from bekal.web.portal.registration_views import participant_required
 from bekal.web.portal.training_forms import BuyForm, CatalogueForm
@@ -70,7 +70,14 @@ def _buying(request: HttpRequest, course: Course) -> dict[str, Any]:
         return {"state": "no_card", "card": card}
     if card.status == Card.Status.REVOKED:
         return {"state": "revoked"}
-    bought = next((p for p in overview.purchases if p.course_id == course.pk), None)
+    bought = next(
+        (
+            p
+            for p in overview.purchases
+            if p.course_id == course.pk and p.status != Purchase.Status.REFUNDED
+        ),
+        None,
+    )
     if bought is not None:
         return {"state": "bought", "purchase": bought}
     after = overview.balance - course.price

@@ -17,6 +17,7 @@ from bekal.api.partners.v1.schemas import (
     MomentIn,
     PageMeta,
     PageQuery,
+    Reason,
     RegencyCode,
     Rupiah,
     ShortText,
@@ -25,7 +26,7 @@ from bekal.api.partners.v1.schemas import (
 from bekal.api.partners.v1.security import platform_of
 from bekal.marketplace.models import Category, Course, CourseSession, Format, Level
 from bekal.marketplace.selectors import get_platform_course, list_platform_courses
-from bekal.marketplace.services import catalogue
+from bekal.marketplace.services import catalogue, refunds
 
 router = Router(tags=["courses"])
 
@@ -80,6 +81,10 @@ class WithdrawIn(Schema):
     note: ShortText = Field(description="Why the course is no longer sold.")
 
 
+class CancelIn(Schema):
+    reason: Reason = Field(description="Why the session is cancelled; told to every buyer.")
+
+
 class SessionOut(Schema):
     external_id: str
     starts_at: Moment
@@ -87,6 +92,10 @@ class SessionOut(Schema):
     capacity: int | None
     sold: int
     is_cancelled: bool
+
+
+class CancelledSessionOut(SessionOut):
+    refunded: int = Field(description="How many purchases of the session were refunded.")
 
 
 class CourseOut(Schema):
@@ -147,6 +156,7 @@ def course_out(course: Course) -> CourseOut:
 
 
 CourseId = Path(..., pattern=EXTERNAL_ID_PATTERN, description="The platform's id of the course.")
+SessionId = Path(..., pattern=EXTERNAL_ID_PATTERN, description="The platform's id of the session.")
 
 
 @router.post("/courses", response={201: CourseOut}, summary="Submit a course for approval")
@@ -214,3 +224,32 @@ def withdraw_course(
 ) -> CourseOut:
     course = get_platform_course(platform=platform_of(request), external_id=external_id)
     return course_out(catalogue.withdraw_course(course=course, note=payload.note))
+
+
+@router.post(
+    "/courses/{external_id}/sessions/{session_external_id}/cancel",
+    response=CancelledSessionOut,
+    summary="Cancel a session that has not started; its buyers get their money back",
+)
+def cancel_session(
+    request: HttpRequest,
+    payload: CancelIn,
+    external_id: str = CourseId,
+    session_external_id: str = SessionId,
+) -> CancelledSessionOut:
+    cancelled = refunds.cancel_session(
+        platform=platform_of(request),
+        course_external_id=external_id,
+        session_external_id=session_external_id,
+        reason=payload.reason,
+    )
+    session = cancelled.session
+    return CancelledSessionOut(
+        external_id=session.external_id,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        capacity=session.capacity,
+        sold=session.sold,
+        is_cancelled=session.is_cancelled,
+        refunded=cancelled.refunded,
+    )

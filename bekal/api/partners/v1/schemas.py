@@ -53,6 +53,8 @@ CertificateNumber = Annotated[str, StringConstraints(pattern=CERTIFICATE_NUMBER_
 #: pydantic itself).
 ShortText = Annotated[str, StringConstraints(max_length=200, pattern=PLAIN_TEXT_PATTERN)]
 LongText = Annotated[str, StringConstraints(max_length=5000, pattern=PLAIN_TEXT_PATTERN)]
+#: Why something was done, for the people it affects.
+Reason = Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=PLAIN_TEXT_PATTERN)]
 #: A moment sent by the client: ISO 8601 with a time-zone offset.
 MomentIn = Annotated[AwareDatetime, AfterValidator(_within_years)]
 #: A moment sent to the client: ISO 8601 in Asia/Jakarta time, with its offset (+07:00).
@@ -64,7 +66,7 @@ Moment = Annotated[
 Rupiah = Annotated[int, Field(ge=1, le=1_000_000_000_000)]
 #: The states of Course.Status and Purchase.Status (a test keeps them equal).
 CourseStatus = Literal["submitted", "approved", "rejected", "withdrawn"]
-VoucherStatus = Literal["paid", "redeemed", "completed"]
+VoucherStatus = Literal["paid", "redeemed", "completed", "refunded"]
 
 T = TypeVar("T", bound=Model)
 
