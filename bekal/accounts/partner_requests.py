@@ -37,6 +37,14 @@ def request_limit() -> Limit:
     return Limit("partner_api", settings.BEKAL_PARTNER_API_REQUESTS_PER_MINUTE, minute, minute)
 
 
+def failure_limit() -> Limit:
+    """Requests failing authentication one address may send a minute before it waits."""
+    minute = dt.timedelta(minutes=1)
+    return Limit(
+        "partner_api_failures", settings.BEKAL_PARTNER_API_FAILURES_PER_MINUTE, minute, minute
+    )
+
+
 def accept_nonce(*, credential: PartnerCredential, nonce: str, expires_at: dt.datetime) -> bool:
     """Remember the nonce of a credential's request; False when it was already used.
 

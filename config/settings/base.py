@@ -217,6 +217,9 @@ BEKAL_REDEEM_WINDOW_AFTER_MINUTES = 60
 # is remembered for as long; requests a client may send a minute.
 BEKAL_PARTNER_API_CLOCK_SKEW_SECONDS = 300
 BEKAL_PARTNER_API_REQUESTS_PER_MINUTE = ENV.PARTNER_API_REQUESTS_PER_MINUTE
+# Requests failing authentication (bad signature, unknown key, reused nonce...) one
+# address may send a minute; then it waits, as a client over its limit does.
+BEKAL_PARTNER_API_FAILURES_PER_MINUTE = 60
 
 LOGGING = {
     "version": 1,

@@ -176,3 +176,22 @@ def test_the_limit_is_per_client(new_partner, settings):
         busy.api.get("/me")
     assert busy.api.get("/me").status_code == 429
     assert other.api.get("/me").status_code == 200
+
+
+def test_an_address_that_keeps_failing_authentication_waits(partner, settings):
+    # given at most 3 failing requests a minute from one address
+    settings.BEKAL_PARTNER_API_FAILURES_PER_MINUTE = 3
+    # when it sends 3 requests signed with a wrong secret
+    failed = [partner.api.get("/me", secret="x" * 40).status_code for _ in range(3)]
+    # then they are refused as bad signatures, and the next requests wait, even signed well
+    assert failed == [401, 401, 401]
+    waiting = partner.api.get("/me")
+    assert waiting.status_code == 429
+    assert error_of(waiting)["code"] == "rate_limited"
+    assert 1 <= int(waiting.headers["Retry-After"]) <= 60
+
+
+def test_failures_below_the_limit_do_not_stop_good_requests(partner, settings):
+    settings.BEKAL_PARTNER_API_FAILURES_PER_MINUTE = 3
+    partner.api.get("/me", secret="x" * 40)
+    assert partner.api.get("/me").status_code == 200

@@ -1,7 +1,8 @@
 """What runs around every partner API endpoint, in order:
 
 1. the language of messages: Indonesian, or English when Accept-Language prefers it;
-2. the signature (bekal.api.partners.v1.security), which names the platform;
+2. the signature (bekal.api.partners.v1.security), which names the platform; an address
+   whose requests keep failing it waits (429) before it is heard again;
 3. the client's request limit (429 rate_limited with Retry-After);
 4. for a write, its Idempotency-Key: in one transaction, an advisory lock on the
    (client, key), the stored response replayed if there is one, else the endpoint runs
@@ -28,6 +29,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from bekal.accounts.partner_requests import (
     WriteRequest,
+    failure_limit,
     lock_idempotency_key,
     request_limit,
     save_idempotency_record,
@@ -108,10 +110,15 @@ def _handle(view: View, request: HttpRequest, args: Any, kwargs: Any) -> HttpRes
         body = request.body
     except RequestDataTooBig:
         return error_response(RequestTooLargeError())
+    address = request.META.get("REMOTE_ADDR") or "unknown"
     try:
+        _check_failures(address)
         partner = security.authenticate(request)
         _count_request(partner)
+    except RateLimitedError as refusal:
+        return error_response(refusal)
     except DomainError as refusal:
+        register_attempt(limit=failure_limit(), key=f"address:{address}")
         return error_response(refusal)
     request.partner = partner  # type: ignore[attr-defined]
     if request.method not in WRITE_METHODS:
@@ -149,6 +156,14 @@ def _handle(view: View, request: HttpRequest, args: Any, kwargs: Any) -> HttpRes
             response_body=response.content.decode("utf-8"),
         )
         return response
+
+
+def _check_failures(address: str) -> None:
+    """An address that keeps sending requests that fail authentication (guessing keys,
+    replaying) waits, like a client over its limit."""
+    wait = retry_after(limit=failure_limit(), key=f"address:{address}")
+    if wait:
+        raise RateLimitedError(retry_after=wait, seconds=wait)
 
 
 def _count_request(partner: security.Partner) -> None:
