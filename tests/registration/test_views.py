@@ -74,7 +74,7 @@ def test_the_profile_form_shows_where_the_person_is_in_the_journey(client, siti)
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Langkah 2 dari 6" in html
+    assert "Langkah 2 dari 8" in html
     assert "Bengkulu" in options_of(html, "ktp_province")
     assert options_of(html, "ktp_regency") == ["Pilih…"]
     assert "Polri" in html  # the excluded occupations are listed by the question
@@ -222,7 +222,7 @@ def test_the_declaration_is_signed_with_the_box_ticked(client, siti):
 
     signed = client.post(DECLARATION, {"version": DECLARATION_VERSION, "accept": "on"})
 
-    assert "Langkah 5 dari 6" in page
+    assert "Langkah 6 dari 8" in page
     assert "Pelindungan Data Pribadi" in page
     assert refused.status_code == 400
     assert "Centang kotak ini" in refused.content.decode()

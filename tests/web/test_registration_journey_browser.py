@@ -154,7 +154,7 @@ def test_a_new_participant_registers_from_sign_up_to_the_signed_declaration(
     # When she fills in her profile and sends it
     next_button(page).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Identitas dan data diri")
-    expect(page.get_by_text("Langkah 2 dari 6")).to_be_visible()
+    expect(page.get_by_text("Langkah 2 dari 8")).to_be_visible()
     fill_profile(page)
     keep_screenshot(page, "profile_form")
     page.get_by_role("button", name="Simpan dan periksa NIK saya").click()
@@ -260,7 +260,7 @@ def test_a_new_participant_registers_from_sign_up_to_the_signed_declaration(
 
     # When she reads and signs the declaration
     next_button(page).click()
-    expect(page.get_by_text("Langkah 5 dari 6")).to_be_visible()
+    expect(page.get_by_text("Langkah 6 dari 8")).to_be_visible()
     page.get_by_label("Saya telah membaca pernyataan ini dan menyetujuinya.").check()
     page.get_by_role("button", name="Tanda tangani pernyataan").click()
 

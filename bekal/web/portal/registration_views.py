@@ -17,11 +17,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from bekal.accounts.models import User
 from bekal.core.errors import DomainError
+from bekal.participants.journey import get_journey
 from bekal.registration import selectors, services
 from bekal.registration.declaration import DECLARATION_VERSION, declaration_paragraphs
 from bekal.registration.errors import DuplicateNikError
@@ -35,29 +35,22 @@ from bekal.web.portal.registration_forms import (
     profile_initial,
 )
 
-#: The registration journey as the progress indicator shows it ("Step 2 of 6").
-JOURNEY = (
-    gettext_lazy("Account and email"),
-    gettext_lazy("Identity and profile"),
-    gettext_lazy("KTP photo and selfie"),
-    gettext_lazy("Mobile number"),
-    gettext_lazy("Declaration"),
-    gettext_lazy("Test"),
-)
-PROFILE_STEP = 2
-DECLARATION_STEP = 5
 #: Seconds between automatic reloads of the identity check page while it is pending.
 PENDING_REFRESH = 15
 #: A refusal's field (from the services and the NIK parser) -> the form's field.
 _FIELD_OF_ERROR = {"regency": "ktp_regency"}
 
 
-def _progress(step: int) -> dict[str, Any]:
+def _progress(user: User, key: str) -> dict[str, Any]:
+    """The progress indicator of the journey's step `key`, counted as the home page counts
+    the journey ("Step 2 of 8")."""
+    steps = get_journey(user=user).steps
+    number = next(n for n, step in enumerate(steps, start=1) if step.key == key)
     return {
-        "step": step,
-        "steps": len(JOURNEY),
-        "step_name": JOURNEY[step - 1],
-        "journey_steps": list(enumerate(JOURNEY, start=1)),
+        "step": number,
+        "steps": len(steps),
+        "step_name": steps[number - 1].label,
+        "journey_steps": [(n, step.label) for n, step in enumerate(steps, start=1)],
     }
 
 
@@ -100,7 +93,7 @@ def _profile_page(
             "choose_label": _("Choose…"),
             "needs_correction": check is not None
             and check.status in (IdentityCheck.Status.MISMATCH, IdentityCheck.Status.NOT_FOUND),
-            **_progress(PROFILE_STEP),
+            **_progress(request.user, "profile"),  # type: ignore[arg-type]
         },
         status=status,
     )
@@ -221,7 +214,7 @@ def declaration(request: HttpRequest) -> HttpResponse:
             "paragraphs": declaration_paragraphs(DECLARATION_VERSION),
             "version": DECLARATION_VERSION,
             "signed": selectors.get_declaration(user=user),
-            **_progress(DECLARATION_STEP),
+            **_progress(user, "declaration"),
         },
         status=status,
     )
