@@ -41,6 +41,8 @@ def test_a_signed_cancel_refunds_the_buyers_and_a_replay_acts_once(partner):
     # and the voucher reads as refunded and cannot be redeemed
     read = partner.api.get(f"/vouchers/{purchase.voucher_display}")
     assert read.json()["status"] == "refunded"
+    assert read.json()["refunded_at"] is not None
+    assert read.json()["refund_reason"] == REASON["reason"]
     redeemed = partner.api.post(f"/vouchers/{purchase.voucher_display}/redeem")
     assert redeemed.status_code == 409
     assert error_of(redeemed)["code"] == "voucher_refunded"

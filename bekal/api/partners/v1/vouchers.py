@@ -81,6 +81,10 @@ class VoucherOut(Schema):
     redeemed_at: Moment | None
     completed_at: Moment | None
     certificate: CertificateOut | None
+    refunded_at: Moment | None = Field(
+        description="When the price went back to the card (the session was cancelled)."
+    )
+    refund_reason: str = Field(description="Why the session was cancelled; empty otherwise.")
 
 
 class VoucherPage(PageMeta):
@@ -157,6 +161,8 @@ def voucher_out(purchase: Purchase, platform: Platform) -> VoucherOut:
         redeemed_at=purchase.redeemed_at,
         completed_at=purchase.completed_at,
         certificate=certificate_out(purchase, completion) if completion is not None else None,
+        refunded_at=purchase.refunded_at,
+        refund_reason=purchase.refund_reason,
     )
 
 
