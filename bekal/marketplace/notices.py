@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from bekal.accounts.models import User
+from bekal.cards.notices import card_link
 from bekal.core.money import format_rupiah
 from bekal.marketplace.models import Completion, CourseSession, Purchase
 from bekal.notifications.services import queue_templated_email
@@ -16,10 +17,6 @@ from bekal.notifications.services import queue_templated_email
 VOUCHER_ISSUED = "training_voucher"
 TRAINING_COMPLETED = "training_completed"
 PURCHASE_REFUNDED = "training_refunded"
-
-
-def _card_link() -> str:
-    return f"{settings.SITE_URL}{reverse('portal:card')}"
 
 
 def tell_voucher(*, purchase: Purchase, user: User) -> None:
@@ -41,7 +38,7 @@ def tell_voucher(*, purchase: Purchase, user: User) -> None:
             "voucher": purchase.voucher_display,
             "price": format_rupiah(purchase.price),
             "starts": starts,
-            "card_link": _card_link(),
+            "card_link": card_link(),
         },
         language=user.language,
         user=user,
@@ -58,7 +55,7 @@ def tell_completed(*, purchase: Purchase, completion: Completion) -> None:
             "name": user.get_short_name() or user.full_name,
             "course": purchase.course.title,
             "certificate": completion.certificate_number,
-            "card_link": _card_link(),
+            "card_link": card_link(),
         },
         language=user.language,
         user=user,
