@@ -50,6 +50,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "bekal.web.language.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which reads the body: an upload over its view's limit is
+    # refused from its Content-Length, unread.
+    "bekal.web.body_limit.BodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -187,6 +190,11 @@ STORAGES = {
 BEKAL_DOCUMENT_RETENTION_DAYS = ENV.DOCUMENT_RETENTION_DAYS
 BEKAL_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 BEKAL_DOCUMENT_MAX_PIXELS = 40_000_000
+#: The documents page shrinks a photo in the browser to this long side (JPEG) before upload.
+BEKAL_DOCUMENT_BROWSER_MAX_SIDE = 1600
+#: The documents form's whole body: two photos at most, and the form around them. A larger
+#: declared Content-Length is refused before the body is read.
+BEKAL_DOCUMENT_MAX_BODY_BYTES = 2 * BEKAL_DOCUMENT_MAX_BYTES + 256 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
