@@ -207,32 +207,24 @@ def test_the_profile_sent_four_times_at_once_is_saved_and_checked_once(base):
     assert events("registration.profile_submitted") == 1
 
 
-def test_a_photo_sent_four_times_at_once_is_stored_once(base, documents_folder):
+def test_both_photos_sent_four_times_at_once_are_stored_once_each(base, documents_folder):
     siti = participant()
     cookies = signed_in(siti)
     tabs = [Tab(base, cookies) for _ in range(TIMES)]
     forms = [tab.open_form("/dokumen/") for tab in tabs]
-    photo = jpeg(seed=7)
-    barrier = threading.Barrier(TIMES)
-    answers: list[Any] = [None] * TIMES
+    photos = {
+        "ktp_photo": ("ktp.jpg", jpeg(seed=7), "image/jpeg"),
+        "selfie_with_ktp": ("swafoto.jpg", jpeg(seed=8), "image/jpeg"),
+    }
 
-    def post(i: int) -> None:
-        barrier.wait()
-        answers[i] = tabs[i].http.post(
-            "/dokumen/", data=forms[i], files={"ktp_photo": ("ktp.jpg", photo, "image/jpeg")}
-        )
-
-    threads = [threading.Thread(target=post, args=(i,)) for i in range(TIMES)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=180)
+    answers = at_once(tabs, "/dokumen/", forms, files=photos)
 
     assert_all_lead_to(answers, "/dokumen/")
-    assert IdentityDocument.objects.filter(owner=siti).count() == 1
-    assert events("identity.document_uploaded") == 1
-    stored = [p for p in documents_folder.rglob("*") if p.is_file()]
-    assert len(stored) == 1, stored  # no orphan file of the repeated posts
+    stored = IdentityDocument.objects.filter(owner=siti)
+    assert sorted(stored.values_list("kind", flat=True)) == ["ktp_photo", "selfie_with_ktp"]
+    assert events("identity.document_uploaded") == 2
+    files = [p for p in documents_folder.rglob("*") if p.is_file()]
+    assert len(files) == 2, files  # no orphan file of the repeated posts
 
 
 def test_the_phone_number_sent_four_times_at_once_gets_one_sms(base):
