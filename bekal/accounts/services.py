@@ -183,6 +183,14 @@ def log_in(
         limit=ip_limit, key=ip or "unknown"
     )
     if wait:
+        # Refused without checking the password, and still on the record.
+        record_event(
+            action="account.login_failed",
+            target=User.objects.filter(email=email).first(),
+            ip_address=ip,
+            locked=True,
+            via=via,
+        )
         raise TooManyAttemptsError(retry_after=wait, minutes=max(1, (wait + 59) // 60))
     user = authenticate(request, username=email, password=password)
     if user is None:
