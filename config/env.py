@@ -112,7 +112,9 @@ class Env:
     STAFF_IDLE_MINUTES: int
     #: Strict-Transport-Security max-age in seconds (production); 0 turns HSTS off.
     HSTS_SECONDS: int
-    #: Add "preload" to HSTS: only once the domain is ready for the browsers' preload list.
+    #: Add "preload" to HSTS (on by default: every host of the domain serves HTTPS only, and
+    #: `check --deploy` warns without it). Turn off for a domain whose subdomains are not
+    #: all HTTPS yet; a domain on the browsers' preload list is hard to take off it.
     HSTS_PRELOAD: bool
     #: Redirect plain HTTP to HTTPS (production). Off only when the proxy does it.
     SSL_REDIRECT: bool
@@ -185,6 +187,6 @@ def read(*, mode: str) -> Env:
         STAFF_SESSION_HOURS=_int("STAFF_SESSION_HOURS", 8),
         STAFF_IDLE_MINUTES=_int("STAFF_IDLE_MINUTES", 30),
         HSTS_SECONDS=_int("HSTS_SECONDS", 365 * 24 * 3600),
-        HSTS_PRELOAD=_bool("HSTS_PRELOAD", False),
+        HSTS_PRELOAD=_bool("HSTS_PRELOAD", True),
         SSL_REDIRECT=_bool("SSL_REDIRECT", True),
     )
