@@ -59,7 +59,9 @@ def test_a_failed_admin_login_says_why_in_indonesian_and_is_audited(client, admi
 
 def test_a_participant_cannot_use_the_admin_login(client):
     User.objects.create_user(
-        email="admin@bekal.example", password=PASSWORD, full_name="Peserta",
+        email="admin@bekal.example",
+        password=PASSWORD,
+        full_name="Peserta",
         email_confirmed_at="2026-01-01T00:00:00Z",
     )
 

@@ -76,7 +76,7 @@ def test_enrolment_shows_a_qr_code_and_a_first_code_opens_the_back_office(client
 def test_the_next_login_asks_for_a_code_and_a_used_code_is_refused(client, required):
     officer()
     log_in(client)
-    key, _page, confirmed = enrol(client)
+    key, _page, _confirmed = enrol(client)
     used = pyotp.TOTP(key).now()
     client.post("/keluar/")
 
@@ -120,7 +120,10 @@ def test_the_admin_is_behind_the_second_factor_too(client, required):
 
 def test_a_participant_is_never_asked(client, required):
     User.objects.create_user(
-        email="siti@contoh.id", password=PASSWORD, full_name="Siti", email_confirmed_at=timezone.now()
+        email="siti@contoh.id",
+        password=PASSWORD,
+        full_name="Siti",
+        email_confirmed_at=timezone.now(),
     )
 
     home = log_in(client, "siti@contoh.id")

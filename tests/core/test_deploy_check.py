@@ -64,7 +64,7 @@ def test_https_redirect_secure_cookies_and_preload_are_on_in_production():
             "PII_KEYS": "k",
             "BLIND_INDEX_KEY": "b",
             "DATABASE_URL": "postgres://check@127.0.0.1:1/none",
-                    },
+        },
         capture_output=True,
         text=True,
         timeout=60,

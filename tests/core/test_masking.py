@@ -33,7 +33,9 @@ def test_amounts_dates_and_short_numbers_are_left_alone():
 
 @pytest.mark.django_db
 def test_an_audit_event_keeps_no_clear_number_in_its_details():
-    event = record_event(action="test.searched", query="1702 1847 1076 2841", nested={"p": ["0812 3456 7890"]})
+    event = record_event(
+        action="test.searched", query="1702 1847 1076 2841", nested={"p": ["0812 3456 7890"]}
+    )
 
     stored = AuditEvent.objects.get(pk=event.pk).details
     assert stored == {"query": "1702********2841", "nested": {"p": ["********7890"]}}

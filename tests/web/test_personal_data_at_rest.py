@@ -24,7 +24,6 @@ from django.utils import timezone
 from bekal.accounts.models import User
 from bekal.notifications.models import OutboxMessage
 from bekal.registration.models import Profile
-from tests.registration.conftest import empty_queue  # noqa: F401  (fixture)
 from tests.registration.factories import SITI_KK, SITI_NIK, village
 
 PASSWORD = "kopi-tubruk-2020"
@@ -37,7 +36,11 @@ def _pattern(digits: str) -> re.Pattern[str]:
     return re.compile(r"[\s.\-/]*".join(digits))
 
 
-NEEDLES = {name: _pattern(d) for name, d in [("NIK", SITI_NIK), ("KK", KK_DIGITS), ("phone", PHONE_DIGITS)]}
+NEEDLES = {
+    "NIK": _pattern(SITI_NIK),
+    "KK": _pattern(KK_DIGITS),
+    "phone": _pattern(PHONE_DIGITS),
+}
 
 
 def _found(text: str) -> list[str]:
@@ -79,7 +82,8 @@ def _citizen_registers(client, worker) -> None:
     )
     mail = OutboxMessage.objects.get(kind="account_confirmation")
     client.get(re.search(r"/konfirmasi/[^/\s]+/", mail.body).group(0))
-    assert client.post("/masuk/", {"email": "siti@contoh.id", "password": PASSWORD}).status_code == 302
+    logged_in = client.post("/masuk/", {"email": "siti@contoh.id", "password": PASSWORD})
+    assert logged_in.status_code == 302
     ktp = village()
     saved = client.post(
         reverse("portal:registration_profile"),
@@ -105,8 +109,10 @@ def _citizen_registers(client, worker) -> None:
     )
     assert saved.status_code == 302
     worker()
-    assert client.post(reverse("portal:phone_number"), {"phone": "0812 3456 7890"}).status_code == 302
-    assert client.post(reverse("portal:phone_code"), {"code": _code_sent_by_sms()}).status_code == 302
+    sent = client.post(reverse("portal:phone_number"), {"phone": "0812 3456 7890"})
+    assert sent.status_code == 302
+    verified = client.post(reverse("portal:phone_code"), {"code": _code_sent_by_sms()})
+    assert verified.status_code == 302
     worker()
     client.post("/keluar/")
 
@@ -152,9 +158,7 @@ def test_no_clear_nik_kk_or_phone_after_the_personal_data_flows(
 
     assert Profile.objects.get().nik_masked == "1771********0001"  # the flows did run
     assert _database_leaks() == []
-    sessions = [
-        json.dumps(s.get_decoded()) + s.session_data for s in Session.objects.all()
-    ]
+    sessions = [json.dumps(s.get_decoded()) + s.session_data for s in Session.objects.all()]
     assert sessions and [n for text in sessions for n in _found(text)] == []
     logs = caplog.text + "".join(r.exc_text or "" for r in caplog.records)
     assert caplog.records and _found(logs) == []
