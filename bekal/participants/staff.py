@@ -110,26 +110,11 @@ def _matching(viewer: User, text: str) -> QuerySet[Profile]:
 
 
 @transaction.atomic
-def search_registrants(*, viewer: User, text: str = "", ip: str | None = None) -> QuerySet[Profile]:
-    """Registrants in the viewer's scope: by NIK (exact, any separators), email, or part
-    of the name. A search is audited with its query masked."""
-    text = " ".join(text.split())
-    profiles = _matching(viewer, text)
-    if text:
-        record_event(
-            action="registrants.searched",
-            actor=viewer,
-            ip_address=ip,
-            query=masked_query(text),
-        )
-    return profiles
-
-
-@transaction.atomic
 def list_registrants(
     *, viewer: User, text: str = "", page: str | int | None = None, ip: str | None = None
 ) -> Page:
-    """One page (50) of registrants in the viewer's scope, matching `text` if given.
+    """One page (50) of registrants in the viewer's scope, matching `text` if given: a
+    NIK (exact, any separators), an email, or part of the name.
 
     The page shown is audited: who saw which registrants (their profile ids) and the
     masked query.
