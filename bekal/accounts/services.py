@@ -174,7 +174,7 @@ def log_in(
     Every login form (the portal and back office, the Django admin: `via`) comes here.
     The account's counter is checked first: it is keyed by what the person claims to be,
     so it holds whatever address the attempts come from; the address's counter (the
-    client's address, see bekal.web.client) is a coarser backstop against one source
+    client's address, see bekal.core.client_address) is a coarser backstop against one source
     trying many accounts. Failures and successes are audited.
     """
     email = normalize_email(email)

@@ -14,6 +14,7 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from bekal.core.audit import record_event
+from bekal.core.client_address import client_ip
 from bekal.registration.models import Declaration, DuplicateNikAttempt, IdentityCheck, Profile
 
 
@@ -53,7 +54,7 @@ class ProfileAdmin(ReadOnlyAdmin):
             record_event(
                 action="registration.profiles_listed",
                 actor=request.user,
-                ip_address=request.META.get("REMOTE_ADDR") or None,
+                ip_address=client_ip(request),
                 via="admin",
                 page=changelist.page_num,
                 profile_ids=[profile.pk for profile in changelist.result_list],
@@ -76,7 +77,7 @@ class ProfileAdmin(ReadOnlyAdmin):
                     actor=request.user,
                     subject_user=profile.user,
                     target=profile,
-                    ip_address=request.META.get("REMOTE_ADDR") or None,
+                    ip_address=client_ip(request),
                     via="admin",
                 )
         return response

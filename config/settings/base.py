@@ -165,7 +165,7 @@ BEKAL_RESET_REQUESTS_PER_ACCOUNT = 3
 BEKAL_RESET_REQUESTS_PER_IP = 20
 BEKAL_RESET_WINDOW_SECONDS = 3600
 # Addresses in front of the app servers (load balancers): their X-Forwarded-For is
-# believed, nobody else's (bekal.web.client.client_ip).
+# believed, nobody else's (bekal.core.client_address.client_ip).
 BEKAL_TRUSTED_PROXIES = ENV.TRUSTED_PROXIES
 
 # Staff (programme office, regional officers, admin users): a second factor (TOTP), and

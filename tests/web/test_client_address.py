@@ -5,7 +5,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from bekal.accounts.models import User
-from bekal.web.client import client_ip
+from bekal.core.client_address import client_ip
 
 PROXY = "10.0.0.5"
 
