@@ -195,6 +195,13 @@ def is_programme_office(user: User) -> bool:
     return user.is_authenticated and (user.is_superuser or user.role == User.Role.PROGRAMME_ADMIN)
 
 
+def count_recent_staff_alerts(*, viewer: User) -> int:
+    """Alerts of the last 7 days, for the programme office's link to them (0 for others)."""
+    if not is_programme_office(viewer):
+        return 0
+    return StaffAlert.objects.filter(last_at__gte=timezone.now() - timedelta(days=7)).count()
+
+
 def list_staff_alerts(*, viewer: User) -> QuerySet[StaffAlert]:
     """Alerts about staff behaviour, for the programme office only."""
     if not is_programme_office(viewer):

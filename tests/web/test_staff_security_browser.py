@@ -69,7 +69,7 @@ def test_the_programme_office_sees_an_officer_refused_too_often(page, client, se
         client.get(f"/kantor/peserta/{profile_id}/")
 
     password_step(page, "pmo@bekal.example")
-    page.get_by_role("link", name="Peringatan petugas").click()
+    page.get_by_role("link", name="Peringatan petugas (1)").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Peringatan petugas")
     row = page.get_by_role("row", name="kab.bekasi@bekal.example")

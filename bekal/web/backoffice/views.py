@@ -11,6 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.debug import sensitive_post_parameters
 
 from bekal.core.errors import DomainError
 from bekal.identity.selectors import is_document_staff
@@ -35,6 +36,7 @@ def staff_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
     return wrapper
 
 
+@sensitive_post_parameters("q")
 @staff_only
 def registrants(request: HttpRequest) -> HttpResponse:
     # A search is POSTed and held server-side, encrypted, under an opaque id: a NIK never
@@ -60,6 +62,7 @@ def registrants(request: HttpRequest) -> HttpResponse:
             "page": page,
             "searched": staff.masked_query(text),
             "search_id": search_id if text else "",
+            "recent_alerts": staff.count_recent_staff_alerts(viewer=request.user),  # type: ignore[arg-type]
         },
     )
 

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from bekal.accounts import second_factor
@@ -45,6 +46,7 @@ def _refused(
     return response
 
 
+@sensitive_post_parameters("code")
 @login_required
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
@@ -65,6 +67,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/second_factor/verify.html", context)
 
 
+@sensitive_post_parameters("code")
 @login_required
 @require_http_methods(["GET", "POST"])
 def enrol(request: HttpRequest) -> HttpResponse:
