@@ -21,9 +21,9 @@ from bekal.accounts.models import User
 from bekal.core import crypto
 from bekal.core.audit import record_event
 from bekal.core.errors import DomainError
-from bekal.programmes.models import Wave, WaveQuota
+from bekal.programmes.models import Wave
 from bekal.programmes.services import carry_over
-from bekal.selection import canonical, lottery
+from bekal.selection import lottery, proof_log, publication
 from bekal.selection.eligibility import closing_date, decisions_sql, rules_of
 from bekal.selection.errors import (
     EligibilityFrozenError,
@@ -33,7 +33,7 @@ from bekal.selection.errors import (
     SeedTooLateError,
     WaveStillOpenError,
 )
-from bekal.selection.models import RevokedRecipient, SelectionRun
+from bekal.selection.models import ProofLogEntry, RevokedRecipient, SelectionRun
 
 Status = SelectionRun.Status
 
@@ -185,12 +185,21 @@ def commit_seed(*, run: SelectionRun, actor: User | None) -> SelectionRun:
     run.save(
         update_fields=["seed_encrypted", "seed_hash", "seed_committed_at", "status", "updated_at"]
     )
+    entry = proof_log.append_entry(
+        kind=ProofLogEntry.Kind.SEED_COMMITTED,
+        wave=wave.number,
+        payload={
+            "seed_hash": run.seed_hash,
+            "wave_closes_at": proof_log.format_time(wave.closes_at),
+        },
+    )
     record_event(
         action="selection.seed_committed",
         actor=actor,
         target=run,
         wave=wave.number,
         seed_hash=run.seed_hash,
+        log_entry=entry.entry_hash,
     )
     return run
 
@@ -320,25 +329,13 @@ def review_run(*, run: SelectionRun, actor: User, note: str = "") -> SelectionRu
     return run
 
 
-def _render_inputs(run: SelectionRun) -> str:
-    wave = run.wave
-    quotas = WaveQuota.objects.filter(wave=wave)
-    rows = run.outcomes.order_by("application_id").values_list(
-        "pseudonym", "regency_id", "tier", "eligible", "household", "household_places"
-    )
-    return canonical.render(
-        wave=wave.number,
-        seed_hash=run.seed_hash,
-        national_quota=wave.national_quota,
-        province_quotas={q.province_id: q.quota for q in quotas if q.province_id},
-        regency_quotas={q.regency_id: q.quota for q in quotas if q.regency_id},
-        rows=rows.iterator(chunk_size=10_000),
-    )
-
-
 @transaction.atomic
 def publish_run(*, run: SelectionRun, actor: User) -> SelectionRun:
-    """Publish the seed, the canonical inputs with their digest, and the counts."""
+    """Publish the seed, the counts, and the proof: the canonical inputs and the selected
+    list written to file storage with their digests, and an entry in the proof log that
+    commits to them (and to the wave's eligibility decisions). At national scale this
+    takes minutes: the office asks for it and a background job does it
+    (bekal.cards.services.request_publish)."""
     run = _locked(run, source=Status.REVIEWED, action="published")
     # The applications learn their result only now: nobody (and no query) sees a result
     # before it is published.
@@ -349,11 +346,38 @@ def publish_run(*, run: SelectionRun, actor: User) -> SelectionRun:
             " WHERE o.application_id = a.id AND o.run_id = %s",
             [run.pk],
         )
-    run.inputs_json = _render_inputs(run)
-    run.inputs_digest = canonical.digest(run.inputs_json)
+    inputs, applicants, eligible = publication.write_inputs(run)
+    selected, selected_count = publication.write_selected(run)
+    run.inputs_file, run.inputs_digest = inputs.name, inputs.digest
+    run.selected_file, run.selected_digest = selected.name, selected.digest
     run.published_at = timezone.now()
     run.status = Status.PUBLISHED
-    run.save(update_fields=["inputs_json", "inputs_digest", "published_at", "status", "updated_at"])
+    run.save(
+        update_fields=[
+            "inputs_file",
+            "inputs_digest",
+            "selected_file",
+            "selected_digest",
+            "published_at",
+            "status",
+            "updated_at",
+        ]
+    )
+    entry = proof_log.append_entry(
+        kind=ProofLogEntry.Kind.RUN_PUBLISHED,
+        wave=run.wave.number,
+        payload={
+            "seed": run.seed,
+            "seed_hash": run.seed_hash,
+            "inputs_digest": run.inputs_digest,
+            "selected_digest": run.selected_digest,
+            "decisions_digest": publication.decisions_digest(run.wave),
+            "rules_version": run.rules_version,
+            "applicants": applicants,
+            "eligible": eligible,
+            "selected": selected_count,
+        },
+    )
     record_event(
         action="selection.published",
         actor=actor,
@@ -363,6 +387,7 @@ def publish_run(*, run: SelectionRun, actor: User) -> SelectionRun:
         seed_hash=run.seed_hash,
         inputs_digest=run.inputs_digest,
         counts=run.counts,
+        log_entry=entry.entry_hash,
     )
     return run
 

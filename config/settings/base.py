@@ -183,6 +183,12 @@ STORAGES = {
             "OPTIONS": {"location": BASE_DIR / "var" / "documents"},
         }
     ),
+    # The published proof of each selection (the canonical inputs, the selected list):
+    # public documents, written by the publication job and offered on the wave's page.
+    "selection_proofs": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": BASE_DIR / "var" / "proofs"},
+    },
 }
 BEKAL_DOCUMENT_RETENTION_DAYS = ENV.DOCUMENT_RETENTION_DAYS
 BEKAL_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
