@@ -21,7 +21,7 @@ from django.db import connection
 from django.db.models import TextField
 from django.db.models.functions import Cast, Collate
 
-from bekal.programmes.models import Wave, WaveQuota
+from bekal.programmes.models import Wave, WaveApplication, WaveQuota
 from bekal.selection import canonical
 from bekal.selection.models import SelectionOutcome, SelectionRun
 
@@ -188,10 +188,9 @@ def file_size(name: str) -> int:
     return proof_storage().size(name)
 
 
-# Exported for the checks: applications' ids and flags of a wave, by pseudonym.
-def application_rows(wave: Wave) -> Iterator[tuple[str, bool]]:
-    from bekal.programmes.models import WaveApplication
-
+def application_rows(wave: Wave) -> Iterator[tuple[Any, ...]]:
+    """(pseudonym, selected) of every application of the wave, by pseudonym (code-point
+    order), streamed: what bekal.selection.proof_checks holds against the document."""
     return (
         WaveApplication.objects.filter(wave=wave)
         .annotate(pseudonym=Collate(Cast("id", TextField()), "C"))

@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Protocol
 
 from bekal.selection import canonical
 
@@ -204,8 +204,12 @@ def add_file_arguments(parser: argparse.ArgumentParser, *, required: bool) -> No
     parser.add_argument("--log", type=Path, help="the exported proof log (optional)")
 
 
+class Writer(Protocol):
+    def write(self, text: str, /) -> Any: ...
+
+
 def run_files(
-    *, inputs: Path, digest: str, seed: str, selected: Path, log: Path | None, out: TextIO
+    *, inputs: Path, digest: str, seed: str, selected: Path, log: Path | None, out: Writer
 ) -> bool:
     """Verify from files, print MATCH or MISMATCH lines; True on a match."""
     result = verify_files(
