@@ -106,11 +106,48 @@ def digest(text: str | bytes) -> str:
     return hashlib.sha256(text.encode("utf-8") if isinstance(text, str) else text).hexdigest()
 
 
+def _is_row(row: Any) -> bool:
+    return (
+        isinstance(row, list)
+        and len(row) == 6
+        and isinstance(row[0], str)
+        and isinstance(row[1], str)
+        and (row[2] is None or type(row[2]) is int)
+        and isinstance(row[3], bool)
+        and isinstance(row[4], str)
+        and type(row[5]) is int
+    )
+
+
+def _is_quotas(quotas: Any) -> bool:
+    return isinstance(quotas, dict) and all(
+        isinstance(code, str) and type(n) is int for code, n in quotas.items()
+    )
+
+
 def parse(text: str | bytes) -> dict[str, Any]:
-    document: dict[str, Any] = json.loads(text)
+    """The document, its shape checked (ValueError says what is wrong)."""
+    try:
+        document = json.loads(text)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValueError("not JSON") from exc
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ValueError(f"not a {FORMAT} document")
-    return document
+    quotas = document.get("quotas")
+    if not (
+        type(document.get("wave")) is int
+        and isinstance(document.get("seed_hash"), str)
+        and type(document.get("national_quota")) is int
+        and isinstance(quotas, dict)
+        and _is_quotas(quotas.get("provinces"))
+        and _is_quotas(quotas.get("regencies"))
+        and isinstance(document.get("applicants"), list)
+    ):
+        raise ValueError("a field is missing or of the wrong type")
+    for position, row in enumerate(document["applicants"], 1):
+        if not _is_row(row):
+            raise ValueError(f"applicant row {position} is not of the documented shape")
+    return dict(document)
 
 
 def selected_text(pseudonyms: Iterable[str]) -> str:

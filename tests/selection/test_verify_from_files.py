@@ -15,6 +15,7 @@ import pytest
 from django.conf import settings
 
 from bekal.selection import canonical
+from bekal.selection.verification import verify_files
 from tests.selection.factories import Person, join, publish, wave
 
 pytestmark = pytest.mark.django_db
@@ -156,3 +157,32 @@ def test_the_streamed_document_is_the_canonical_json():
     assert streamed == json.dumps(
         document, sort_keys=True, separators=(",", ":"), ensure_ascii=True
     )
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda doc: doc.pop("quotas"),
+        lambda doc: doc["applicants"][0].pop(),
+        lambda doc: doc["applicants"][0].__setitem__(5, "2"),
+    ],
+    ids=["no quotas", "short row", "places as text"],
+)
+def test_a_malformed_document_with_its_digest_is_refused_with_a_message(damage, tmp_path):
+    document = {
+        "format": canonical.FORMAT,
+        "wave": 7,
+        "seed_hash": "ff" * 32,
+        "national_quota": 5,
+        "quotas": {"provinces": {}, "regencies": {}},
+        "applicants": [["1", "17.71", None, True, "ab", 2]],
+    }
+    damage(document)
+    text = json.dumps(document, sort_keys=True, separators=(",", ":"))
+
+    result = verify_files(
+        inputs=text.encode(), digest=canonical.digest(text), seed_hex="00" * 32, selected=b""
+    )
+
+    assert not result.matches
+    assert result.problem.startswith("the inputs are not a selection inputs document")
