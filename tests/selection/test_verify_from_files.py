@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import CommandError, call_command
 
 from bekal.selection import canonical
 from bekal.selection.verification import verify_files
@@ -186,3 +187,13 @@ def test_a_malformed_document_with_its_digest_is_refused_with_a_message(damage, 
 
     assert not result.matches
     assert result.problem.startswith("the inputs are not a selection inputs document")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["--inputs", "masukan.json"], ["7", "--seed", "00"], ["--head", "ab"]],
+    ids=["files missing", "wave and files", "head without wave"],
+)
+def test_incomplete_or_mixed_options_are_refused_with_a_message(argv):
+    with pytest.raises(CommandError, match=r"give a wave number|goes with a wave number"):
+        call_command("verify_selection", *argv)
