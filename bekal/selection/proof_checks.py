@@ -247,7 +247,10 @@ def check_published_run(*, run: SelectionRun, known_head: str | None = None) -> 
     difference = compare_lists(recomputed, published)
     if difference:
         problems.add("list", difference)
-    if selected_file is not None and canonical.parse_selected(selected_file.decode()) != recomputed:
+    if (
+        selected_file is not None
+        and canonical.parse_selected(selected_file.decode("utf-8", "replace")) != recomputed
+    ):
         problems.add("file", "the published selected list file is not the recomputed list")
     _check_document(run, document, problems)
     _check_outcomes(run, document, recomputed, problems)
