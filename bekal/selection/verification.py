@@ -147,6 +147,9 @@ def check_against_log(
     published = [e for e in entries if e["wave"] == wave and e["kind"] == "run_published"]
     if not committed or committed[0]["payload"].get("seed_hash") != document["seed_hash"]:
         problems.append(f"the log holds no seed commitment of wave {wave} with this seed hash")
+    elif committed[0]["recorded_at"] >= committed[0]["payload"].get("wave_closes_at", "~"):
+        # (ISO 8601 UTC strings of one format compare as the moments they name)
+        problems.append(f"the log records wave {wave}'s seed commitment after the wave closed")
     if not published:
         problems.append(f"the log holds no publication of wave {wave}")
         return problems

@@ -147,3 +147,36 @@ def test_the_exported_log_shows_an_entry_edited_in_the_text():
         f"log entry {edited['position']}: its hash {edited['entry_hash']} is not the hash of "
         "its content (the entry was rewritten)"
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_appenders_at_the_same_time_make_one_chain():
+    # given four clerks' processes appending five entries each, at the same time
+    import threading
+
+    from django.db import connection
+
+    start = threading.Barrier(4)
+    failures: list[BaseException] = []
+
+    def appender(number: int) -> None:
+        try:
+            start.wait()
+            for _ in range(5):
+                proof_log.append_entry(kind="seed_committed", wave=number, payload={})
+        except BaseException as exc:
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=appender, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # then every entry was written, one after the other, each linked to the one before
+    assert failures == []
+    entries = [proof_log.as_exported(e) for e in ProofLogEntry.objects.order_by("position")]
+    assert [e["position"] for e in entries] == list(range(1, 21))
+    assert canonical.check_chain(entries) == []

@@ -197,3 +197,27 @@ def test_a_malformed_document_with_its_digest_is_refused_with_a_message(damage, 
 def test_incomplete_or_mixed_options_are_refused_with_a_message(argv):
     with pytest.raises(CommandError, match=r"give a wave number|goes with a wave number"):
         call_command("verify_selection", *argv)
+
+
+def test_a_log_whose_seed_was_committed_after_the_wave_closed_does_not_match():
+    from bekal.selection.verification import check_against_log
+
+    fields = {
+        "position": 1,
+        "kind": "seed_committed",
+        "wave": 7,
+        "payload": {"seed_hash": "ff" * 32, "wave_closes_at": "2026-04-16T10:00:00.000000Z"},
+        "recorded_at": "2026-04-16T10:00:00.000001Z",
+        "previous_hash": canonical.GENESIS,
+    }
+    log = canonical.entry_line(entry_hash=canonical.entry_hash(**fields), **fields)
+
+    problems = check_against_log(
+        log_text=log,
+        document={"wave": 7, "seed_hash": "ff" * 32},
+        digest="",
+        seed_hex="",
+        selected_digest="",
+    )
+
+    assert "the log records wave 7's seed commitment after the wave closed" in problems
