@@ -70,6 +70,10 @@ def _check_log(run: SelectionRun, problems: Problems, known_head: str | None) ->
             f"seed hash: the run states {run.seed_hash}, the log's commitment "
             f"{committed.payload.get('seed_hash')}",
         )
+    elif proof_log.format_time(committed.recorded_at) >= committed.payload.get(
+        "wave_closes_at", "~"
+    ):
+        problems.add("log", f"the log records wave {number}'s seed commitment after it closed")
     if published is None:
         problems.add("log", f"the log holds no publication of wave {number}")
         return {}
