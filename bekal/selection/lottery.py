@@ -128,8 +128,12 @@ LEFT JOIN listed ls ON ls.application_id = a.application_id
 LEFT JOIN named n ON a.eligible AND n.code = to_jsonb(a.district_id)
 """  # noqa: S608 (constants only)
 
+RANKED_COLUMNS = """application_id bigint NOT NULL, household text NOT NULL,
+    household_places integer NOT NULL, regency_id text NOT NULL, province_id text NOT NULL,
+    lottery_rank bigint NOT NULL"""
+
 RANK_STATEMENT = f"""
-CREATE TEMPORARY TABLE {RANKED_TABLE} ON COMMIT DROP AS
+INSERT INTO {RANKED_TABLE}
 SELECT application_id, household, household_places, regency_id, province_id,
        row_number() OVER (ORDER BY {_ORDER}) AS lottery_rank
 FROM (SELECT b.*, sha256(%(seed)s::bytea || convert_to(b.pseudonym, 'UTF8')) AS order_key
@@ -192,16 +196,16 @@ def choose(
     return chosen
 
 
-def _drop(cursor: CursorWrapper, *tables: str) -> None:
-    # The tables drop at commit; a second draw in the same transaction (a test's, a
-    # savepoint's) starts afresh.
-    cursor.execute(f"DROP TABLE IF EXISTS {', '.join(tables)}")
-
-
-def create_base_table(cursor: CursorWrapper) -> None:
-    """An empty BASE_TABLE for this transaction (dropped at commit)."""
-    _drop(cursor, BASE_TABLE, RANKED_TABLE, CHOSEN_TABLE)
-    cursor.execute(f"CREATE TEMPORARY TABLE {BASE_TABLE} ({BASE_COLUMNS}) ON COMMIT DROP")
+def prepare_tables(cursor: CursorWrapper) -> None:
+    """The draw's temporary tables, empty, for this transaction (dropped at commit; a
+    second draw in the same transaction, a test's, reuses them)."""
+    for table, columns in (
+        (BASE_TABLE, BASE_COLUMNS),
+        (RANKED_TABLE, RANKED_COLUMNS),
+        (CHOSEN_TABLE, "application_id bigint PRIMARY KEY"),
+    ):
+        cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {table} ({columns}) ON COMMIT DROP")
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (constants only)
 
 
 def draw(
@@ -213,13 +217,11 @@ def draw(
     national_quota: int,
 ) -> list[int]:
     """Rank BASE_TABLE's eligible rows, choose down that order, and keep the chosen ids
-    in CHOSEN_TABLE (and the ranks in RANKED_TABLE); returns the chosen, in order."""
-    _drop(cursor, RANKED_TABLE, CHOSEN_TABLE)
+    in CHOSEN_TABLE (and the ranks in RANKED_TABLE); returns the chosen, in order.
+    The tables are prepare_tables'; BASE_TABLE filled."""
+    cursor.execute(f"DELETE FROM {RANKED_TABLE}")  # noqa: S608 (constants only)
+    cursor.execute(f"DELETE FROM {CHOSEN_TABLE}")  # noqa: S608 (constants only)
     cursor.execute(RANK_STATEMENT, {"seed": seed})
-    cursor.execute(
-        f"CREATE TEMPORARY TABLE {CHOSEN_TABLE} (application_id bigint PRIMARY KEY)"
-        " ON COMMIT DROP"
-    )
     raw = cursor.cursor.connection  # psycopg's own connection: a server-side cursor, COPY
     with raw.cursor(name="selection_lottery_stream") as stream:
         stream.itersize = ITERSIZE
@@ -240,7 +242,7 @@ def select_applicants(*, run: SelectionRun, wave: Wave, seed: bytes, day: Any) -
     """Write the run's outcomes (the wave's eligibility decisions must be fresh)."""
     quotas = WaveQuota.objects.filter(wave=wave)
     with connection.cursor() as cursor:
-        create_base_table(cursor)
+        prepare_tables(cursor)
         cursor.execute(
             BASE_STATEMENT,
             {
@@ -257,7 +259,6 @@ def select_applicants(*, run: SelectionRun, wave: Wave, seed: bytes, day: Any) -
             national_quota=wave.national_quota,
         )
         cursor.execute(WRITE_STATEMENT, {"run": run.pk})
-        _drop(cursor, BASE_TABLE, RANKED_TABLE, CHOSEN_TABLE)
 
 
 _COUNTS = """
