@@ -75,7 +75,7 @@ def test_a_wave_cannot_run_while_another_wave_s_run_is_unpublished():
 
 def test_a_later_wave_cannot_run_before_an_earlier_wave_of_the_year_is_published():
     # given an earlier wave with its seed committed, not yet run
-    first_run, second_run, _ = two_waves_with_the_same_people()
+    _first_run, second_run, _ = two_waves_with_the_same_people()
 
     # when the later wave is run first, it is refused, and the office is told so early
     with pytest.raises(EarlierRunUnpublishedError):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from bekal.selection import services
