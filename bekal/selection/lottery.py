@@ -33,6 +33,8 @@ reference re-do the walk independently.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -41,6 +43,8 @@ from django.db.backends.utils import CursorWrapper
 
 from bekal.programmes.models import ExclusionList, Wave, WaveQuota, WaveTier
 from bekal.selection.models import SelectionRun
+
+logger = logging.getLogger(__name__)
 
 #: The rank of "no tier": after every real tier.
 NO_TIER = 2_147_483_647
@@ -215,13 +219,19 @@ def draw(
     regency_quotas: Mapping[str, int],
     province_quotas: Mapping[str, int],
     national_quota: int,
+    seconds: dict[str, float] | None = None,
 ) -> list[int]:
     """Rank BASE_TABLE's eligible rows, choose down that order, and keep the chosen ids
     in CHOSEN_TABLE (and the ranks in RANKED_TABLE); returns the chosen, in order.
-    The tables are prepare_tables'; BASE_TABLE filled."""
+    The tables are prepare_tables'; BASE_TABLE filled. `seconds` receives the time of
+    each step."""
+    seconds = {} if seconds is None else seconds
+    start = time.perf_counter()
     cursor.execute(f"DELETE FROM {RANKED_TABLE}")  # noqa: S608 (constants only)
     cursor.execute(f"DELETE FROM {CHOSEN_TABLE}")  # noqa: S608 (constants only)
     cursor.execute(RANK_STATEMENT, {"seed": seed})
+    seconds["rank"] = time.perf_counter() - start
+    start = time.perf_counter()
     raw = cursor.cursor.connection  # psycopg's own connection: a server-side cursor, COPY
     with raw.cursor(name="selection_lottery_stream") as stream:
         stream.itersize = ITERSIZE
@@ -232,16 +242,21 @@ def draw(
             province_quotas=province_quotas,
             national_quota=national_quota,
         )
+    seconds["ordered pass"] = time.perf_counter() - start
+    start = time.perf_counter()
     with raw.cursor() as plain, plain.copy(f"COPY {CHOSEN_TABLE} FROM STDIN") as copy:
-        for start in range(0, len(chosen), ITERSIZE):
-            copy.write("".join(f"{i}\n" for i in chosen[start : start + ITERSIZE]))
+        for first in range(0, len(chosen), ITERSIZE):
+            copy.write("".join(f"{i}\n" for i in chosen[first : first + ITERSIZE]))
+    seconds["copy back"] = time.perf_counter() - start
     return chosen
 
 
 def select_applicants(*, run: SelectionRun, wave: Wave, seed: bytes, day: Any) -> None:
     """Write the run's outcomes (the wave's eligibility decisions must be fresh)."""
     quotas = WaveQuota.objects.filter(wave=wave)
+    seconds: dict[str, float] = {}
     with connection.cursor() as cursor:
+        start = time.perf_counter()
         prepare_tables(cursor)
         cursor.execute(
             BASE_STATEMENT,
@@ -251,14 +266,24 @@ def select_applicants(*, run: SelectionRun, wave: Wave, seed: bytes, day: Any) -
                 "max_per_kk": wave.scheme.max_recipients_per_kk,
             },
         )
-        draw(
+        seconds["rows"] = time.perf_counter() - start
+        chosen = draw(
             cursor,
             seed=seed,
             regency_quotas={q.regency_id: q.quota for q in quotas if q.regency_id},
             province_quotas={q.province_id: q.quota for q in quotas if q.province_id},
             national_quota=wave.national_quota,
+            seconds=seconds,
         )
+        start = time.perf_counter()
         cursor.execute(WRITE_STATEMENT, {"run": run.pk})
+        seconds["outcomes"] = time.perf_counter() - start
+    logger.info(
+        "Selection draw of run %s: %s selected; %s",
+        run.pk,
+        len(chosen),
+        ", ".join(f"{step} {value:.2f} s" for step, value in seconds.items()),
+    )
 
 
 _COUNTS = """
