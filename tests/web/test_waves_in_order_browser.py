@@ -25,7 +25,7 @@ def test_running_a_wave_while_an_earlier_wave_is_unpublished_is_refused_on_the_p
     ensure_shipped_schemes()
     officer = programme_officer()
     first, first_run = wave(national_quota=5)
-    second, _ = wave(national_quota=5)
+    second, second_run = wave(national_quota=5)
     join(first, [Person() for _ in range(3)])
     join(second, [Person() for _ in range(3)])
     close(first)
@@ -49,5 +49,5 @@ def test_running_a_wave_while_an_earlier_wave_is_unpublished_is_refused_on_the_p
         expect(office.locator(".run-status")).to_have_text("Benih dikunci")
         keep_screenshot(office, "wave-refused-out-of-order")
     assert not ProcrastinateJob.objects.filter(
-        task_name="selection.run_requested_selection"
+        task_name="selection.run_requested_selection", args={"run_id": second_run.pk}
     ).exists()
