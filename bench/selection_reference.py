@@ -287,6 +287,9 @@ def compute(*, wave: Any, seed_hex: str, day: str, memory_limit: str = "8GB") ->
         db.execute(f"SET temp_directory = '{directory / 'spill'}'")
         start = time.perf_counter()
         for name, cols in columns.items():
+            if (directory / f"{name}.csv").stat().st_size == 0:  # DuckDB cannot sniff nothing
+                db.execute(f"CREATE TABLE {name} ({cols})")
+                continue
             spec = ", ".join(f"'{c.split()[0]}': '{c.split(maxsplit=1)[1]}'"
                              for c in cols.split(", "))  # fmt: skip
             db.execute(

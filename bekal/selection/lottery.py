@@ -203,6 +203,9 @@ def choose(
 def prepare_tables(cursor: CursorWrapper) -> None:
     """The draw's temporary tables, empty, for this transaction (dropped at commit; a
     second draw in the same transaction, a test's, reuses them)."""
+    if not cursor.db.in_atomic_block:
+        # outside a transaction the tables would drop as soon as they are created
+        raise RuntimeError("the selection draw runs inside a transaction")
     for table, columns in (
         (BASE_TABLE, BASE_COLUMNS),
         (RANKED_TABLE, RANKED_COLUMNS),
