@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
+from django.db.models import Q
 from django.utils import timezone
 
 from bekal.accounts.models import User
@@ -26,6 +27,7 @@ from bekal.programmes.services import carry_over
 from bekal.selection import lottery, proof_log, publication
 from bekal.selection.eligibility import closing_date, decisions_sql, rules_of
 from bekal.selection.errors import (
+    EarlierRunUnpublishedError,
     EligibilityFrozenError,
     RunExistsError,
     RunStateError,
@@ -255,13 +257,44 @@ def do_requested_step(
         return None
 
 
+#: pg_advisory_xact_lock key taken by every run: runs go one at a time, so a run started
+#: while another is running waits for it, then sees it (docs/selection.md, "Waves in
+#: order"). A publication needs no lock: a run that reads a run as not yet published
+#: refuses, which is safe.
+RUN_LOCK = 0x42454B414C  # "BEKAL"
+
+
+def _refuse_out_of_order(wave: Wave) -> None:
+    """Refuse to run `wave` while a run the rules cannot see yet could select the same
+    people: an earlier wave of the same scheme year whose seed is committed but whose run
+    is not published, or any other wave's run that has run and is not published."""
+    blocking = (
+        SelectionRun.objects.exclude(wave=wave)
+        .filter(
+            Q(status__in=[Status.RUN, Status.REVIEWED])
+            | Q(
+                status=Status.SEED_COMMITTED,
+                wave__number__lt=wave.number,
+                wave__scheme__code=wave.scheme.code,
+            )
+        )
+        .select_related("wave")
+        .order_by("wave__number")
+        .first()
+    )
+    if blocking is not None:
+        raise EarlierRunUnpublishedError(number=blocking.wave.number)
+
+
 @transaction.atomic
 def request_run(*, run: SelectionRun, actor: User | None) -> SelectionRun:
     """The office asks for the run after the wave closed; the job
     bekal.selection.tasks.run_requested_selection does it. Asking again while it is
     queued changes nothing."""
-    if not Wave.objects.filter(pk=run.wave_id, status=Wave.Status.CLOSED).exists():
+    wave = Wave.objects.select_related("scheme").get(pk=run.wave_id)
+    if wave.status != Wave.Status.CLOSED:
         raise WaveStillOpenError()
+    _refuse_out_of_order(wave)
     run, asked = mark_step_requested(run=run, step=SelectionRun.Step.RUN, actor=actor)
     if asked:
         from bekal.selection.tasks import run_requested_selection
@@ -281,11 +314,15 @@ def run_requested(*, run_id: int) -> SelectionRun | None:
 
 @transaction.atomic
 def run_selection(*, run: SelectionRun, actor: User | None) -> SelectionRun:
-    """Reveal the seed, decide eligibility, and select within the quotas: after closing."""
+    """Reveal the seed, decide eligibility, and select within the quotas: after closing,
+    and only once every run the rules must count is published (_refuse_out_of_order)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RUN_LOCK])
     run = _locked(run, source=Status.SEED_COMMITTED, action="run")
     wave = Wave.objects.select_for_update().select_related("scheme").get(pk=run.wave_id)
     if wave.status != Wave.Status.CLOSED:
         raise WaveStillOpenError()
+    _refuse_out_of_order(wave)
     seed = bytes.fromhex(crypto.decrypt(run.seed_encrypted))
     if hashlib.sha256(seed).hexdigest() != run.seed_hash:
         raise SeedCommitmentBrokenError()

@@ -42,21 +42,23 @@ def recompute(document: dict[str, Any], seed: bytes) -> list[str]:
     province_quota: dict[str, int] = document["quotas"]["provinces"]
     regency_quota: dict[str, int] = document["quotas"]["regencies"]
     national_quota: int = document["national_quota"]
-    family_seen: Counter[str] = Counter()
+    family_selected: Counter[str] = Counter()
     in_regency: Counter[str] = Counter()
     in_province: Counter[str] = Counter()
     selected: list[str] = []
+    # One at a time in lottery order: selected if the family has a place left and the
+    # regency, the province and the nation have room. Only the selected use a place.
     for pseudonym, regency, _tier, _eligible, household, places in eligible:
         if len(selected) >= national_quota:
             break
-        family_seen[household] += 1
-        if family_seen[household] > places:
+        if family_selected[household] >= places:
             continue
         province = regency[:2]
         if regency in regency_quota and in_regency[regency] >= regency_quota[regency]:
             continue
         if province in province_quota and in_province[province] >= province_quota[province]:
             continue
+        family_selected[household] += 1
         in_regency[regency] += 1
         in_province[province] += 1
         selected.append(pseudonym)
