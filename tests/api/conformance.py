@@ -82,8 +82,9 @@ class Outcome:
     failures: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     checks: dict[str, int] = field(default_factory=dict)
-    requests: int = 0
-    phases: set[str] = field(default_factory=set)
+    statuses: dict[int, int] = field(default_factory=dict)
+    operations: set[str] = field(default_factory=set)
+    phases: dict[str, float] = field(default_factory=dict)
 
 
 def run_schemathesis(
@@ -112,8 +113,14 @@ def run_schemathesis(
         for event in from_schema(schema).execute():
             if isinstance(event, events.ScenarioFinished | events.FuzzScenarioFinished):
                 recorder = event.recorder
-                outcome.phases.add(str(getattr(event, "phase", "fuzzing")))
-                outcome.requests += len(recorder.interactions)
+                phase = str(getattr(event, "phase", "fuzzing"))
+                outcome.phases[phase] = outcome.phases.get(phase, 0) + event.elapsed_time
+                for interaction in recorder.interactions.values():
+                    if interaction.response is not None:
+                        status = interaction.response.status_code
+                        outcome.statuses[status] = outcome.statuses.get(status, 0) + 1
+                for node in recorder.cases.values():
+                    outcome.operations.add(node.value.operation.label)
                 for case_id, nodes in recorder.checks.items():
                     for node in nodes:
                         outcome.checks[node.name] = outcome.checks.get(node.name, 0) + 1
