@@ -227,3 +227,17 @@ def test_failures_below_the_limit_do_not_stop_good_requests(partner, settings):
     settings.BEKAL_PARTNER_API_FAILURES_PER_MINUTE = 3
     partner.api.get("/me", secret="x" * 40)
     assert partner.api.get("/me").status_code == 200
+
+
+def test_behind_a_trusted_proxy_the_address_is_the_forwarded_one(live_server, settings):
+    # given Bekal behind a trusted load balancer, 3 requests with no usable key an address
+    settings.BEKAL_TRUSTED_PROXIES = ["127.0.0.1/32"]
+    settings.BEKAL_PARTNER_API_ADDRESS_FAILURES_PER_MINUTE = 3
+    stranger = SigningClient(live_server.url, key_id="bkl_unknown", secret="s" * 40)
+    one, other = {"X-Forwarded-For": "203.0.113.7"}, {"X-Forwarded-For": "203.0.113.8"}
+    # when one client behind it sends 4 requests with an unknown key id
+    statuses = [stranger.get("/me", headers=one).status_code for _ in range(4)]
+    # then that client waits, and another client behind the same balancer does not
+    assert statuses == [401, 401, 401, 429]
+    assert stranger.get("/me", headers=other).status_code == 401
+    stranger.close()

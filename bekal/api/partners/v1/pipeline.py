@@ -55,6 +55,7 @@ from bekal.api.partners.v1.errors import (
     ServerError,
     error_response,
 )
+from bekal.core.client_address import client_ip
 from bekal.core.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -175,9 +176,9 @@ def _authenticate(request: HttpRequest) -> security.Partner:
     try:
         presented = security.identify(request)
     except DomainError as refusal:
-        # No usable key: the address is all there is to count against (coarsely).
-        # Read as REMOTE_ADDR: behind a proxy, the address the proxy setting resolves.
-        address = request.META.get("REMOTE_ADDR") or "unknown"
+        # No usable key: the address is all there is to count against (coarsely),
+        # as forwarded by a trusted proxy (bekal.core.client_address).
+        address = client_ip(request) or "unknown"
         _fail(limit=address_failure_limit(), key=f"address:{address}", refusal=refusal)
     try:
         return security.verify(request, presented)
