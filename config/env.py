@@ -74,6 +74,11 @@ class Env:
     SECURE_COOKIES: bool
     #: How many gunicorn workers serve the app (see README, "Serving in production").
     WEB_CONCURRENCY: int
+    #: The waiting room's capacity: guarded requests in flight at once across all app
+    #: servers (about the sum of their workers). 0 turns the waiting room off.
+    WAITING_ROOM_CAPACITY: int
+    #: Path prefixes the waiting room guards (the sign-up path; "/" for every citizen page).
+    WAITING_ROOM_PATHS: list[str]
     #: Database name used by the test suite (lets two suites share one server).
     TEST_DATABASE_NAME: str
     #: Base URL of the population registry (Dukcapil) verification API. Unset: the
@@ -176,6 +181,8 @@ def read(*, mode: str) -> Env:
         DEV_OUTBOX=_bool("DEV_OUTBOX", dev_like),
         SECURE_COOKIES=_bool("SECURE_COOKIES", mode == "prod"),
         WEB_CONCURRENCY=_int("WEB_CONCURRENCY", 4),
+        WAITING_ROOM_CAPACITY=_int("WAITING_ROOM_CAPACITY", 2 * _int("WEB_CONCURRENCY", 4)),
+        WAITING_ROOM_PATHS=_list("WAITING_ROOM_PATHS", ["/daftar/"]),
         TEST_DATABASE_NAME=_str("TEST_DATABASE_NAME", "test_bekal"),
         REGISTRY_URL=_str("REGISTRY_URL"),
         REGISTRY_API_KEY=_str("REGISTRY_API_KEY"),

@@ -47,6 +47,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before sessions and everything else that reads the database: over capacity, a
+    # newcomer's waiting page costs one counter query (bekal.web.waiting_room).
+    "bekal.web.waiting_room.WaitingRoomMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "bekal.web.language.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -187,6 +190,24 @@ BEKAL_STAFF_SEARCH_LIFETIME_SECONDS = 8 * 3600
 # the window raise an alert for the programme office (/kantor/peringatan/).
 BEKAL_REFUSED_READS_BURST = 10
 BEKAL_REFUSED_READS_WINDOW_SECONDS = 10 * 60
+
+# The waiting room (bekal.web.waiting_room): guarded requests in flight at once across
+# all app servers; over it, newcomers queue in arrival order with a signed ticket.
+BEKAL_WAITING_ROOM_CAPACITY = ENV.WAITING_ROOM_CAPACITY
+BEKAL_WAITING_ROOM_PATHS = ENV.WAITING_ROOM_PATHS
+# Never guarded: staff pages, the partner API, static files, language switch.
+BEKAL_WAITING_ROOM_EXEMPT = ["/kantor/", "/admin/", "/meja/", "/api/", "/static/", "/i18n/"]
+# Seconds between a waiting page's refreshes (its Retry-After).
+BEKAL_WAITING_ROOM_RETRY_SECONDS = 2
+# A place let in is held this long for its holder to come back (a refresh away) before
+# the line moves past it; the line moves by the free places besides those held.
+BEKAL_WAITING_ROOM_HOLD_SECONDS = 5
+# How long an admission ticket lets its holder through (a form filled in slowly).
+BEKAL_WAITING_ROOM_TICKET_SECONDS = 30 * 60
+# A place in line lapses if not claimed within this long.
+BEKAL_WAITING_ROOM_PLACE_SECONDS = 30 * 60
+# In-flight counts untouched this long are stale (a killed worker never said it left).
+BEKAL_WAITING_ROOM_STALE_SECONDS = 60
 
 # Identity documents (KTP photo, selfie): encrypted before they reach the storage.
 STORAGES = {
