@@ -6,8 +6,9 @@ live processes is compared with `BEKAL_WAITING_ROOM_CAPACITY`. Under it, a reque
 in. Over it, a newcomer is given the next number in line, signed into a short-lived
 cookie, and a light page (no session, no other query) with their place, Retry-After and
 a refresh. The line moves by the free places, in number order (places just let in are
-held a few seconds for their holders to come back); a number let in becomes an admission ticket (a signed cookie) that lets
-its holder through for the rest of the form, POST included, whatever the load.
+held a few seconds for their holders to come back); a number let in becomes an
+admission ticket (a signed cookie) that lets its holder through for the rest of the
+form, POST included, whatever the load.
 
 One round trip to enter, one to leave. Staff pages, the partner API and static files
 are never guarded.
