@@ -74,6 +74,7 @@ def test_over_capacity_a_newcomer_waits_with_a_place_retry_after_and_a_refresh(
     assert "Anda sedang dalam antrean" in body
     assert place(first) == 1
     assert place(second) == 2
+    assert "1 orang di depan Anda" in second.content.decode()
     assert first["Retry-After"] == "2"
     assert '<meta http-equiv="refresh" content="2">' in body
     assert "<style" not in body and "<script" not in body
