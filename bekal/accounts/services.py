@@ -70,7 +70,6 @@ def _queue_confirmation(user: User) -> None:
     )
 
 
-@transaction.atomic
 def sign_up(
     *, full_name: str, email: str, password: str, language: str = "id", ip: str | None = None
 ) -> User | None:
@@ -103,24 +102,28 @@ def sign_up(
     existing = User.objects.filter(email=email).first()
     if existing is not None:
         # One hash, as a sign-up costs: timing tells nothing.
-        _answer_taken_address(existing, full_name=full_name, password=password)
+        with transaction.atomic():
+            _answer_taken_address(existing, full_name=full_name, password=password)
         return None
     try:
-        with transaction.atomic():  # a savepoint: the insert may lose a race (below)
+        # The outermost transaction when called from a request: no savepoint round trips.
+        with transaction.atomic():
             user = User.objects.create_user(
                 email=email, password=password, full_name=full_name, language=language
             )
+            record_event(action="account.signed_up", actor=user, target=user, ip_address=ip)
+            _queue_confirmation(user)
     except IntegrityError:
         # The same address signed up at this very moment (a double tap, a retrying proxy,
         # two tabs): the insert waited for that sign-up to commit and found the address
-        # taken. The answer is the same page; the first request's email is on its way.
+        # taken; nothing of this one was kept. The answer is the same page; the first
+        # request's email is on its way.
         existing = User.objects.filter(email=email).first()
         if existing is None:  # pragma: no cover - the other sign-up rolled back instead
             raise
-        _answer_taken_address(existing, full_name=full_name, password=password)
+        with transaction.atomic():
+            _answer_taken_address(existing, full_name=full_name, password=password)
         return None
-    record_event(action="account.signed_up", actor=user, target=user, ip_address=ip)
-    _queue_confirmation(user)
     return user
 
 

@@ -19,6 +19,8 @@ from bekal.participants.journey import get_journey
 from bekal.web.client import client_ip
 from bekal.web.portal import forms
 
+PENDING_EMAIL_COOKIE = "bekal_pending_email"
+
 
 def _refused(
     request: HttpRequest, template: str, context: dict, form: object, error: DomainError
@@ -64,14 +66,26 @@ def sign_up(request: HttpRequest) -> HttpResponse:
                 for message in field_errors:
                     form.add_error(field, message)
             return render(request, "portal/sign_up.html", {"form": form}, status=400)
-        request.session["pending_email"] = form.cleaned_data["email"]
-        return redirect("portal:sign_up_done")
+        # A signed cookie, not the session: a sign-up writes no session row.
+        response = redirect("portal:sign_up_done")
+        response.set_signed_cookie(
+            PENDING_EMAIL_COOKIE,
+            form.cleaned_data["email"],
+            salt=PENDING_EMAIL_COOKIE,
+            max_age=3600,
+            httponly=True,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+        return response
     status = 400 if request.method == "POST" else 200
     return render(request, "portal/sign_up.html", {"form": form}, status=status)
 
 
 def sign_up_done(request: HttpRequest) -> HttpResponse:
-    email = request.session.get("pending_email", "")
+    email = request.get_signed_cookie(
+        PENDING_EMAIL_COOKIE, default="", salt=PENDING_EMAIL_COOKIE, max_age=3600
+    )
     form = forms.EmailForm(initial={"email": email})
     return render(request, "portal/sign_up_done.html", {"email": email, "form": form})
 
