@@ -72,8 +72,8 @@ class Run:
     """What one wrk run saw: its own latency figures and the log of every connection."""
 
     seconds: float
-    waiting_pages: int = 0
     latency_ms: tuple[float, float, float, float]  # p50, p95, p99, mean
+    waiting_pages: int = 0
     statuses: dict[int, int] = field(default_factory=dict)
     # (address, arrived ms, admitted ms) of every sign-up answered with its 302
     signed_up: list[tuple[str, float, float]] = field(default_factory=list)
