@@ -1,0 +1,232 @@
+"""Accessibility as a screen-reader or keyboard user meets it, in Chromium at 360 px:
+axe-core on every citizen page and its error states, and on the back office (one pass
+per page state); every aria-describedby resolves; a failed submit puts the focus on the
+error summary; header targets are 44 px; the test's last two minutes are said in words.
+The `page` fixture also fails a test on any Content-Security-Policy violation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+
+import pytest
+from django.apps import apps as django_apps
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from bekal.assessment.models import Attempt
+from bekal.marketplace.models import Purchase
+from tests.assessment.support import complete_registration
+from tests.identity.documents_support import participant, use_tmp_document_storage
+from tests.marketplace.factories import card_holder, course, platform
+from tests.registration.factories import submit
+from tests.web.accessibility import expect_accessible
+from tests.web.journey_support import keep_screenshot
+from tests.web.test_training_browser import the_platform_reports_the_completion
+from tests.web.wave_support import log_in, programme_officer, with_password
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "kopi-tubruk-2020"  # tests.identity.documents_support's participants
+
+
+def expect_error_summary_focused(page: Page, *, mentions: str) -> None:
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text(mentions)
+
+
+def test_public_pages_and_their_errors_pass_axe(page: Page):
+    # The landing page, then its header as a phone shows it: 44 px touch targets
+    page.goto("/")
+    expect_accessible(page, "landing")
+    for target in page.locator("header a, header button, header select").all():
+        box = target.bounding_box()
+        assert box is not None and box["height"] >= 44, target.inner_text()
+    keep_screenshot(page, "landing")
+
+    page.goto("/masuk/")
+    expect_accessible(page, "login")
+    page.get_by_role("button", name="Masuk").click()
+    expect_error_summary_focused(page, mentions="Alamat email")
+    expect(page.get_by_label("Alamat email")).to_have_attribute(
+        "aria-describedby", "id_email_error"
+    )
+    expect_accessible(page, "login, sent empty")
+
+    page.goto("/daftar/")
+    expect_accessible(page, "sign-up")
+    page.get_by_label("Nama lengkap (sesuai KTP)").fill("Budi Santoso")
+    page.get_by_label("Alamat email").fill("bukan-email")
+    page.get_by_label("Kata sandi").fill("nasi-goreng-77")
+    page.get_by_role("button", name="Buat akun").click()
+    expect_error_summary_focused(page, mentions="Alamat email")
+    expect_accessible(page, "sign-up, refused")
+    keep_screenshot(page, "sign-up-refused")
+
+    page.goto("/sandi/lupa/")
+    expect_accessible(page, "password reset")
+    page.goto("/konfirmasi/kirim-ulang/")
+    expect_accessible(page, "confirmation link again")
+    page.goto("/konfirmasi/bukan-token/")
+    expect_accessible(page, "confirmation link refused")
+
+    page.goto("/pelatihan/?max_price=murah")
+    expect_error_summary_focused(page, mentions="500000")
+    expect_accessible(page, "catalogue, refused filter")
+
+    response = page.goto("/tidak-ada/")
+    assert response is not None and response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Halaman tidak ditemukan")
+    expect_accessible(page, "404")
+    keep_screenshot(page, "not-found")
+
+
+def test_registration_pages_and_their_errors_pass_axe(
+    page: Page, live_server, registry_file, settings, tmp_path
+):
+    use_tmp_document_storage(settings, tmp_path)
+    person = participant()
+    _log_in(page, person.email)
+
+    expect_accessible(page, "home of a new participant")
+
+    page.goto("/pendaftaran/profil/")
+    expect_accessible(page, "profile")
+    nik = page.get_by_label("NIK", exact=True)
+    expect(nik).to_have_attribute("aria-describedby", "id_nik_helptext")
+    page.get_by_role("button", name="Simpan dan periksa NIK saya").click()
+    expect_error_summary_focused(page, mentions="Nomor Kartu Keluarga (KK)")
+    expect(page.get_by_label("Nomor Kartu Keluarga (KK)")).to_have_attribute(
+        "aria-describedby", "id_kk_helptext id_kk_error"
+    )
+    expect_accessible(page, "profile, refused")
+    keep_screenshot(page, "profile-refused")
+
+    page.goto("/dokumen/")
+    expect_accessible(page, "documents")
+    page.get_by_role("button", name="Unggah").click()
+    expect_accessible(page, "documents, sent empty")
+
+    page.goto("/ponsel/")
+    expect_accessible(page, "phone number")
+    page.get_by_role("button", name="Kirim kode").click()
+    expect_error_summary_focused(page, mentions="Nomor")
+    expect_accessible(page, "phone number, sent empty")
+
+    # Once her profile is sent: the identity check, the declaration, the SMS code
+    submit(person)
+    page.goto("/pendaftaran/verifikasi-nik/")
+    expect_accessible(page, "identity check, being checked")
+    page.goto("/pendaftaran/pernyataan/")
+    expect_accessible(page, "declaration")
+    page.get_by_role("button", name="Tanda tangani pernyataan").click()
+    expect_error_summary_focused(page, mentions="")
+    expect_accessible(page, "declaration, not accepted")
+
+    page.goto("/ponsel/")
+    page.get_by_label("Nomor ponsel").fill("0812 3456 7890")
+    page.get_by_role("button", name="Kirim kode").click()
+    expect_accessible(page, "SMS code")
+    page.locator("input[autocomplete=one-time-code]").fill("000000")
+    page.get_by_role("button", name="Verifikasi").click()
+    expect(page.locator("[data-error-summary]")).to_be_focused()
+    expect_accessible(page, "SMS code, wrong")
+    keep_screenshot(page, "sms-code-wrong")
+
+    page.goto("/tes/")
+    expect_accessible(page, "test, not ready")
+    page.goto("/gelombang/")
+    expect_accessible(page, "waves")
+    page.goto("/kartu/")
+    expect_accessible(page, "card, no result yet")
+
+
+def test_the_test_pages_pass_axe_and_say_when_two_minutes_are_left(
+    page: Page, live_server, registry_file, settings, tmp_path
+):
+    importlib.import_module("bekal.assessment.migrations.0002_question_bank_v1").load_bank(
+        django_apps
+    )
+    use_tmp_document_storage(settings, tmp_path)
+    person = complete_registration(participant())
+    _log_in(page, person.email)
+
+    page.goto("/tes/")
+    expect_accessible(page, "test start")
+    page.get_by_role("button", name="Mulai tes").click()
+    expect_accessible(page, "test question")
+    warning = page.locator("[data-timer-warning]")
+    expect(warning).to_have_attribute("aria-live", "assertive")
+    expect(warning).to_have_text("")
+
+    # When less than two minutes are left, the page says so in words, not only in red
+    Attempt.objects.filter(user=person).update(
+        deadline=timezone.now() + dt.timedelta(seconds=100)
+    )
+    page.reload()
+    expect(warning).to_have_text("⚠ Kurang dari 2 menit lagi.")
+    expect(page.locator(".timer")).to_have_class("timer low")
+    expect_accessible(page, "test question, two minutes left")
+    keep_screenshot(page, "test-two-minutes-left")
+
+    page.goto("/tes/kirim/")
+    expect_accessible(page, "test submit")
+
+
+def test_training_pages_pass_axe(page: Page):
+    person, _card = card_holder()
+    with_password(person)
+    on = platform(name="Sekolah Digital Nusantara")
+    course(on=on, title="Webinar Pemasaran Digital untuk UMKM", price=500_000)
+    log_in(page, person)
+    expect_accessible(page, "home of a card holder")
+
+    page.goto("/pelatihan/")
+    expect_accessible(page, "catalogue")
+    page.get_by_role("link", name="Webinar Pemasaran Digital untuk UMKM").click()
+    expect_accessible(page, "course")
+    page.get_by_test_id("buy").get_by_role("button").click()
+    expect_accessible(page, "voucher")
+
+    the_platform_reports_the_completion(Purchase.objects.get(user=person))
+    page.reload()
+    page.get_by_role("button", name="Kirim ulasan").click()
+    expect_error_summary_focused(page, mentions="")
+    expect_accessible(page, "review, no rating")
+    page.get_by_label("4 bintang").check()
+    page.get_by_role("button", name="Kirim ulasan").click()
+    expect(page.get_by_role("img", name="4 bintang")).to_be_visible()
+    expect_accessible(page, "review sent")
+
+    page.get_by_test_id("certificate-link").click()
+    expect_accessible(page, "certificate check")
+    page.goto("/kartu/")
+    expect_accessible(page, "card, active")
+
+
+def test_back_office_pages_pass_axe(page: Page, live_server, registry_file, settings, tmp_path):
+    use_tmp_document_storage(settings, tmp_path)
+    complete_registration(participant())
+    log_in(page, programme_officer())
+
+    page.goto("/kantor/")
+    expect_accessible(page, "registrants")
+    page.locator("tbody a").first.click()
+    expect_accessible(page, "registrant")
+    for path, state in (
+        ("/kantor/gelombang/", "waves"),
+        ("/kantor/katalog/", "catalogue"),
+        ("/kantor/platform/", "platforms"),
+        ("/kantor/pengecualian/", "exclusion lists"),
+    ):
+        page.goto(path)
+        expect_accessible(page, state)
+
+
+def _log_in(page: Page, email: str) -> None:
+    page.goto("/masuk/")
+    page.get_by_label("Alamat email").fill(email)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Selamat datang")
