@@ -20,7 +20,9 @@ _UNRESOLVED_DESCRIPTIONS = """() => {
   const missing = [];
   for (const el of document.querySelectorAll("[aria-describedby]")) {
     for (const id of el.getAttribute("aria-describedby").split(/\\s+/)) {
-      if (id && !document.getElementById(id)) missing.push(el.outerHTML.slice(0, 160) + " -> #" + id);
+      if (id && !document.getElementById(id)) {
+        missing.push(el.outerHTML.slice(0, 160) + " -> #" + id);
+      }
     }
   }
   return missing;

@@ -161,9 +161,7 @@ def test_the_test_pages_pass_axe_and_say_when_two_minutes_are_left(
     expect(warning).to_have_text("")
 
     # When less than two minutes are left, the page says so in words, not only in red
-    Attempt.objects.filter(user=person).update(
-        deadline=timezone.now() + dt.timedelta(seconds=100)
-    )
+    Attempt.objects.filter(user=person).update(deadline=timezone.now() + dt.timedelta(seconds=100))
     page.reload()
     expect(warning).to_have_text("⚠ Kurang dari 2 menit lagi.")
     expect(page.locator(".timer")).to_have_class("timer low")

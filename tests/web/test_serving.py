@@ -26,7 +26,9 @@ urlpatterns = [path("rusak/", _boom), *site_urls.urlpatterns]
 
 
 def _stylesheet(html: str) -> str:
-    found = re.search(r'<link rel="stylesheet" href="(/static/bekal/site\.[0-9a-f]{12}\.css)">', html)
+    found = re.search(
+        r'<link rel="stylesheet" href="(/static/bekal/site\.[0-9a-f]{12}\.css)"', html
+    )
     assert found, "the page links no cache-busted stylesheet"
     return found.group(1)
 
