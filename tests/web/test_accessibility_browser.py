@@ -21,6 +21,7 @@ from tests.identity.documents_support import participant, use_tmp_document_stora
 from tests.marketplace.factories import card_holder, course, platform
 from tests.registration.factories import submit
 from tests.web.accessibility import expect_accessible
+from tests.web.conftest import refuse_csp_violations
 from tests.web.journey_support import keep_screenshot
 from tests.web.test_training_browser import the_platform_reports_the_completion
 from tests.web.wave_support import log_in, programme_officer, with_password
@@ -74,6 +75,10 @@ def test_public_pages_and_their_errors_pass_axe(page: Page):
     page.goto("/pelatihan/?max_price=murah")
     expect_error_summary_focused(page, mentions="500000")
     expect_accessible(page, "catalogue, refused filter")
+
+    # The partner API's interactive docs keep to the Content-Security-Policy too
+    page.goto("/api/partners/v1/docs")
+    expect(page.locator(".swagger-ui .info")).to_be_visible()
 
     response = page.goto("/tidak-ada/")
     assert response is not None and response.status == 404
@@ -228,3 +233,26 @@ def _log_in(page: Page, email: str) -> None:
     page.get_by_label("Kata sandi").fill(PASSWORD)
     page.get_by_role("button", name="Masuk").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Selamat datang")
+
+
+def test_the_policy_blocks_inline_code_and_a_browser_test_sees_it(chromium, live_server):
+    # Given a Bekal page in a context of its own (the `page` fixture would fail this test)
+    context = chromium.new_context(base_url=live_server.url)
+    page = context.new_page()
+    violations = refuse_csp_violations(page)
+    page.goto("/masuk/")
+
+    # When something inserts an inline script into it
+    with page.expect_console_message(lambda m: "Content Security Policy" in m.text):
+        page.evaluate(
+            """() => {
+              const script = document.createElement("script");
+              script.textContent = "window.injected = true";
+              document.body.append(script);
+            }"""
+        )
+
+    # Then the browser refused to run it, and the tests' detector recorded the refusal
+    assert page.evaluate("() => window.injected") is None
+    assert len(violations) == 1 and "script" in violations[0]
+    context.close()
