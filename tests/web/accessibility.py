@@ -65,3 +65,17 @@ def expect_accessible(page: Page, state: str) -> None:
     if not description:
         problems.append("no meta description")
     assert not problems, f"{state} ({page.url}):\n" + "\n".join(problems)
+
+
+_TRANSFERRED = """() => {
+  const page = performance.getEntriesByType("navigation")[0];
+  const files = performance.getEntriesByType("resource");
+  return page.transferSize + files.reduce((total, file) => total + file.transferSize, 0);
+}"""
+
+
+def expect_light(page: Page, state: str, *, limit: int = 30 * 1024) -> None:
+    """What the page cost to load over the network, headers included: the page itself and
+    any file not already in the browser's cache (a file read from the cache costs 0)."""
+    transferred = page.evaluate(_TRANSFERRED)
+    assert 0 < transferred < limit, f"{state} ({page.url}): {transferred} bytes transferred"

@@ -20,7 +20,7 @@ from tests.assessment.support import complete_registration
 from tests.identity.documents_support import participant, use_tmp_document_storage
 from tests.marketplace.factories import card_holder, course, platform
 from tests.registration.factories import submit
-from tests.web.accessibility import expect_accessible
+from tests.web.accessibility import expect_accessible, expect_light
 from tests.web.conftest import refuse_csp_violations
 from tests.web.journey_support import keep_screenshot
 from tests.web.test_training_browser import the_platform_reports_the_completion
@@ -41,6 +41,7 @@ def test_public_pages_and_their_errors_pass_axe(page: Page):
     # The landing page, then its header as a phone shows it: 44 px touch targets
     page.goto("/")
     expect_accessible(page, "landing")
+    expect_light(page, "landing, first visit")
     for target in page.locator("header a, header button, header select").all():
         box = target.bounding_box()
         assert box is not None and box["height"] >= 44, target.inner_text()
@@ -98,6 +99,7 @@ def test_registration_pages_and_their_errors_pass_axe(
 
     page.goto("/pendaftaran/profil/")
     expect_accessible(page, "profile")
+    expect_light(page, "profile")
     nik = page.get_by_label("NIK", exact=True)
     expect(nik).to_have_attribute("aria-describedby", "id_nik_helptext")
     page.get_by_role("button", name="Simpan dan periksa NIK saya").click()
@@ -106,6 +108,7 @@ def test_registration_pages_and_their_errors_pass_axe(
         "aria-describedby", "id_kk_helptext id_kk_error"
     )
     expect_accessible(page, "profile, refused")
+    expect_light(page, "profile, refused")
     keep_screenshot(page, "profile-refused")
 
     page.goto("/dokumen/")
@@ -161,6 +164,7 @@ def test_the_test_pages_pass_axe_and_say_when_two_minutes_are_left(
     expect_accessible(page, "test start")
     page.get_by_role("button", name="Mulai tes").click()
     expect_accessible(page, "test question")
+    expect_light(page, "test question")
     warning = page.locator("[data-timer-warning]")
     expect(warning).to_have_attribute("aria-live", "assertive")
     expect(warning).to_have_text("")
@@ -184,13 +188,17 @@ def test_training_pages_pass_axe(page: Page):
     course(on=on, title="Webinar Pemasaran Digital untuk UMKM", price=500_000)
     log_in(page, person)
     expect_accessible(page, "home of a card holder")
+    expect_light(page, "home of a card holder")
 
     page.goto("/pelatihan/")
     expect_accessible(page, "catalogue")
+    expect_light(page, "catalogue")
     page.get_by_role("link", name="Webinar Pemasaran Digital untuk UMKM").click()
     expect_accessible(page, "course")
+    expect_light(page, "course")
     page.get_by_test_id("buy").get_by_role("button").click()
     expect_accessible(page, "voucher")
+    expect_light(page, "voucher")
 
     the_platform_reports_the_completion(Purchase.objects.get(user=person))
     page.reload()

@@ -100,6 +100,7 @@ def _web_server(addr: str) -> list[str]:
     return [
         sys.executable, "-m", "gunicorn", "config.wsgi:application",
         "--bind", addr, "--workers", "2", "--threads", "4", "--access-logfile", "-",
+        "--no-control-socket",
     ]  # fmt: skip
 
 
