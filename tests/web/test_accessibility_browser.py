@@ -37,14 +37,22 @@ def expect_error_summary_focused(page: Page, *, mentions: str) -> None:
     expect(summary).to_contain_text(mentions)
 
 
+def expect_header_targets_of_44_px(page: Page) -> None:
+    """Every link, button and list of the header is at least 44 px tall and wide."""
+    targets = page.locator("header a, header button, header select").all()
+    assert targets
+    for target in targets:
+        box = target.bounding_box()
+        assert box is not None, target.inner_text()
+        assert box["height"] >= 44 and box["width"] >= 44, (target.inner_text(), box)
+
+
 def test_public_pages_and_their_errors_pass_axe(page: Page):
     # The landing page, then its header as a phone shows it: 44 px touch targets
     page.goto("/")
     expect_accessible(page, "landing")
     expect_light(page, "landing, first visit")
-    for target in page.locator("header a, header button, header select").all():
-        box = target.bounding_box()
-        assert box is not None and box["height"] >= 44, target.inner_text()
+    expect_header_targets_of_44_px(page)
     keep_screenshot(page, "landing")
 
     page.goto("/masuk/")
@@ -188,6 +196,7 @@ def test_training_pages_pass_axe(page: Page):
     course(on=on, title="Webinar Pemasaran Digital untuk UMKM", price=500_000)
     log_in(page, person)
     expect_accessible(page, "home of a card holder")
+    expect_header_targets_of_44_px(page)
     expect_light(page, "home of a card holder")
 
     page.goto("/pelatihan/")
