@@ -73,9 +73,19 @@ def test_public_pages_and_their_errors_pass_axe(page: Page):
     expect_error_summary_focused(page, mentions="Alamat email")
     expect_accessible(page, "sign-up, refused")
     keep_screenshot(page, "sign-up-refused")
+    page.get_by_label("Alamat email").fill("budi@contoh.id")
+    page.get_by_label("Kata sandi").fill("nasi-goreng-77")
+    page.get_by_role("button", name="Buat akun").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cek email Anda")
+    expect_accessible(page, "sign-up, check your email")
 
     page.goto("/sandi/lupa/")
     expect_accessible(page, "password reset")
+    page.get_by_label("Alamat email").fill("budi@contoh.id")
+    page.get_by_role("button", name="Kirim tautan").click()
+    expect_accessible(page, "password reset, link sent")
+    page.goto("/sandi/atur/bukan/tautan/")
+    expect_accessible(page, "password reset, link refused")
     page.goto("/konfirmasi/kirim-ulang/")
     expect_accessible(page, "confirmation link again")
     page.goto("/konfirmasi/bukan-token/")
@@ -168,6 +178,19 @@ def test_the_test_pages_pass_axe_and_say_when_two_minutes_are_left(
     person = complete_registration(participant())
     _log_in(page, person.email)
 
+    # Every registration step done: each page in its finished state
+    for path, state in (
+        ("/", "home, registration complete"),
+        ("/pendaftaran/profil/", "profile, verified"),
+        ("/pendaftaran/verifikasi-nik/", "identity check, verified"),
+        ("/dokumen/", "documents, both uploaded"),
+        ("/ponsel/", "phone number, verified"),
+        ("/ponsel/terverifikasi/", "phone verified"),
+        ("/pendaftaran/pernyataan/", "declaration, signed"),
+    ):
+        page.goto(path)
+        expect_accessible(page, state)
+
     page.goto("/tes/")
     expect_accessible(page, "test start")
     page.get_by_role("button", name="Mulai tes").click()
@@ -187,6 +210,8 @@ def test_the_test_pages_pass_axe_and_say_when_two_minutes_are_left(
 
     page.goto("/tes/kirim/")
     expect_accessible(page, "test submit")
+    page.get_by_role("button", name="Ya, kirim jawaban saya").click()
+    expect_accessible(page, "test result")
 
 
 def test_training_pages_pass_axe(page: Page):
