@@ -1,4 +1,5 @@
-"""axe-core inside the browser tests, and the checks axe does not make.
+"""axe-core inside the browser tests, the checks axe does not make, and the
+Content-Security-Policy violations a page reports.
 
 axe-core comes from the `axe-playwright-python` wheel (its axe.min.js), installed with the
 dev dependencies: nothing is downloaded when the tests run. It is evaluated in the page
@@ -79,3 +80,18 @@ def expect_light(page: Page, state: str, *, limit: int = 30 * 1024) -> None:
     any file not already in the browser's cache (a file read from the cache costs 0)."""
     transferred = page.evaluate(_TRANSFERRED)
     assert 0 < transferred < limit, f"{state} ({page.url}): {transferred} bytes transferred"
+
+
+def record_csp_violations(page: Page) -> list[str]:
+    """Record what the page's Content-Security-Policy blocked (Chromium says so in the
+    console): an inline script or style, another origin..."""
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    return violations

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.registration.conftest import registry_file  # noqa: F401  (fixture)
+from tests.web.accessibility import record_csp_violations
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -41,21 +42,6 @@ def chromium() -> Iterator[Any]:
         browser.close()
 
 
-def refuse_csp_violations(page: Any) -> list[str]:
-    """Record what the page's Content-Security-Policy blocked (Chromium says so in the
-    console): an inline script or style, another origin..."""
-    violations: list[str] = []
-    page.on(
-        "console",
-        lambda message: (
-            violations.append(f"{page.url}: {message.text}")
-            if "Content Security Policy" in message.text
-            else None
-        ),
-    )
-    return violations
-
-
 @pytest.fixture
 def page(chromium: Any, live_server: Any, settings: Any) -> Iterator[Any]:
     """A phone-sized page (360x740, a cheap Android phone) on the live server. Any page it
@@ -69,7 +55,7 @@ def page(chromium: Any, live_server: Any, settings: Any) -> Iterator[Any]:
     )
     context.set_default_timeout(15_000)
     page = context.new_page()
-    violations = refuse_csp_violations(page)
+    violations = record_csp_violations(page)
     yield page
     context.close()
     assert violations == [], "the Content-Security-Policy blocked:\n" + "\n".join(violations)

@@ -20,8 +20,7 @@ from tests.assessment.support import complete_registration
 from tests.identity.documents_support import participant, use_tmp_document_storage
 from tests.marketplace.factories import card_holder, course, platform
 from tests.registration.factories import submit
-from tests.web.accessibility import expect_accessible, expect_light
-from tests.web.conftest import refuse_csp_violations
+from tests.web.accessibility import expect_accessible, expect_light, record_csp_violations
 from tests.web.journey_support import keep_screenshot
 from tests.web.test_training_browser import the_platform_reports_the_completion
 from tests.web.wave_support import log_in, programme_officer, with_password
@@ -281,7 +280,7 @@ def test_the_policy_blocks_inline_code_and_a_browser_test_sees_it(chromium, live
     # Given a Bekal page in a context of its own (the `page` fixture would fail this test)
     context = chromium.new_context(base_url=live_server.url)
     page = context.new_page()
-    violations = refuse_csp_violations(page)
+    violations = record_csp_violations(page)
     page.goto("/masuk/")
 
     # When something inserts an inline script into it
