@@ -11,12 +11,17 @@ import importlib
 
 import pytest
 from django.apps import apps as django_apps
+from django.conf import settings as django_settings
+from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from bekal.assessment.models import Attempt
+from bekal.cards import services
+from bekal.cards.terms import TERMS_VERSION
 from bekal.marketplace.models import Purchase
 from tests.assessment.support import complete_registration
+from tests.cards.factories import announce, published_run
 from tests.identity.documents_support import participant, use_tmp_document_storage
 from tests.marketplace.factories import card_holder, course, platform
 from tests.registration.factories import submit
@@ -93,6 +98,11 @@ def test_public_pages_and_their_errors_pass_axe(page: Page):
     page.goto("/pelatihan/?max_price=murah")
     expect_error_summary_focused(page, mentions="500000")
     expect_accessible(page, "catalogue, refused filter")
+
+    page.goto("/pelatihan/999999/")
+    expect_accessible(page, "course not found")
+    page.goto("/sertifikat/bukan-token/")
+    expect_accessible(page, "certificate check, unknown")
 
     # The partner API's interactive docs keep to the Content-Security-Policy too
     page.goto("/api/partners/v1/docs")
@@ -249,6 +259,32 @@ def test_training_pages_pass_axe(page: Page):
     expect_accessible(page, "card, active")
 
 
+def test_card_pages_pass_axe_in_every_state(page: Page, live_server):
+    published = published_run(selected=2, not_selected=1)
+    offered, revoked = published.selected
+    [left] = published.not_selected
+    announce(published.run)
+    card = services.accept_card_terms(user=revoked, terms_version=TERMS_VERSION)
+    services.revoke_unused_cards(now=card.first_purchase_deadline)
+
+    _log_in_directly(page, offered, live_server.url)
+    page.goto("/kartu/")
+    expect_accessible(page, "card offered")
+    page.get_by_role("button", name="Setujui dan aktifkan kartu saya").click()
+    expect_error_summary_focused(page, mentions="")
+    expect_accessible(page, "card offered, terms not ticked")
+
+    _log_in_directly(page, left, live_server.url)
+    page.goto("/kartu/")
+    expect_accessible(page, "card, not selected")
+    page.goto("/gelombang/")
+    expect_accessible(page, "waves, not selected")
+
+    _log_in_directly(page, revoked, live_server.url)
+    page.goto("/kartu/")
+    expect_accessible(page, "card revoked")
+
+
 def test_back_office_pages_pass_axe(page: Page, live_server, registry_file, settings, tmp_path):
     use_tmp_document_storage(settings, tmp_path)
     complete_registration(participant())
@@ -266,6 +302,17 @@ def test_back_office_pages_pass_axe(page: Page, live_server, registry_file, sett
     ):
         page.goto(path)
         expect_accessible(page, state)
+
+
+def _log_in_directly(page: Page, user, base_url: str) -> None:
+    """Log in by giving the browser the session cookie of a logged-in test client."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [{"name": django_settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": base_url}]
+    )
 
 
 def _log_in(page: Page, email: str) -> None:
