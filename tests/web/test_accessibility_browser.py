@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 
+import pyotp
 import pytest
 from django.apps import apps as django_apps
 from django.conf import settings as django_settings
@@ -286,11 +287,22 @@ def test_card_pages_pass_axe_in_every_state(page: Page, live_server):
 
 
 def test_back_office_pages_pass_axe(page: Page, live_server, registry_file, settings, tmp_path):
+    settings.BEKAL_STAFF_SECOND_FACTOR_REQUIRED = True
     use_tmp_document_storage(settings, tmp_path)
     complete_registration(participant())
     log_in(page, programme_officer())
 
-    page.goto("/kantor/")
+    # The second step of a staff login: setting up the authenticator app, a wrong code
+    expect_accessible(page, "authenticator set-up")
+    code = page.get_by_label("Kode 6 angka dari aplikasi autentikator Anda")
+    code.fill("123")
+    page.get_by_role("button", name="Konfirmasi").click()
+    expect_error_summary_focused(page, mentions="Kode ini tidak benar")
+    expect_accessible(page, "authenticator set-up, wrong code")
+    key = page.get_by_test_id("setup-key").inner_text().replace(" ", "")
+    code.fill(pyotp.TOTP(key).now())
+    page.get_by_role("button", name="Konfirmasi").click()
+
     expect_accessible(page, "registrants")
     page.locator("tbody a").first.click()
     expect_accessible(page, "registrant")
@@ -299,6 +311,7 @@ def test_back_office_pages_pass_axe(page: Page, live_server, registry_file, sett
         ("/kantor/katalog/", "catalogue"),
         ("/kantor/platform/", "platforms"),
         ("/kantor/pengecualian/", "exclusion lists"),
+        ("/kantor/peringatan/", "officers' alerts"),
     ):
         page.goto(path)
         expect_accessible(page, state)
