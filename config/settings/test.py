@@ -11,3 +11,11 @@ INSTALLED_APPS = ["tests.support", *INSTALLED_APPS]  # noqa: F405
 # Static files are collected once per test session (tests/conftest.py) into their own
 # folder, and served by WhiteNoise as in production.
 STATIC_ROOT = BASE_DIR / "var" / "test-static"  # noqa: F405
+# The published proofs of the tests' selections, apart from the demo's.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "selection_proofs": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": BASE_DIR / "var" / "test-proofs"},  # noqa: F405
+    },
+}
