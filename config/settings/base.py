@@ -284,9 +284,14 @@ BEKAL_REDEEM_WINDOW_AFTER_MINUTES = 60
 # is remembered for as long; requests a client may send a minute.
 BEKAL_PARTNER_API_CLOCK_SKEW_SECONDS = 300
 BEKAL_PARTNER_API_REQUESTS_PER_MINUTE = ENV.PARTNER_API_REQUESTS_PER_MINUTE
-# Requests failing authentication (bad signature, unknown key, reused nonce...) one
-# address may send a minute; then it waits, as a client over its limit does.
+# Requests naming one live key id that may fail authentication (bad signature, old
+# timestamp, reused nonce) a minute; then that key id's failing requests wait (its
+# well-signed ones are still served).
 BEKAL_PARTNER_API_FAILURES_PER_MINUTE = 60
+# Requests with no usable key (no signature, unknown or revoked key id) one address may
+# send a minute: a coarse backstop, since many platforms may share a load balancer's
+# address; it never stops a request that names a live key id.
+BEKAL_PARTNER_API_ADDRESS_FAILURES_PER_MINUTE = 600
 
 LOGGING = {
     "version": 1,
