@@ -57,6 +57,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "bekal.web.language.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which reads the body: an upload over its view's limit is
+    # refused from its Content-Length, unread.
+    "bekal.web.body_limit.BodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -174,6 +177,9 @@ EMAIL_PORT = ENV.EMAIL_PORT
 EMAIL_HOST_USER = ENV.EMAIL_HOST_USER
 EMAIL_HOST_PASSWORD = ENV.EMAIL_HOST_PASSWORD
 EMAIL_USE_TLS = ENV.EMAIL_USE_TLS
+BEKAL_SMTP_MESSAGES_PER_CONNECTION = ENV.SMTP_MESSAGES_PER_CONNECTION
+#: An SMTP connection idle this long is closed before the next email (servers drop them).
+BEKAL_SMTP_IDLE_SECONDS = 30
 DEFAULT_FROM_EMAIL = ENV.DEFAULT_FROM_EMAIL
 
 
@@ -254,6 +260,11 @@ STORAGES = {
 BEKAL_DOCUMENT_RETENTION_DAYS = ENV.DOCUMENT_RETENTION_DAYS
 BEKAL_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 BEKAL_DOCUMENT_MAX_PIXELS = 40_000_000
+#: The documents page shrinks a photo in the browser to this long side (JPEG) before upload.
+BEKAL_DOCUMENT_BROWSER_MAX_SIDE = 1600
+#: The documents form's whole body: two photos at most, and the form around them. A larger
+#: declared Content-Length is refused before the body is read.
+BEKAL_DOCUMENT_MAX_BODY_BYTES = 2 * BEKAL_DOCUMENT_MAX_BYTES + 256 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
