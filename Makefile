@@ -12,7 +12,7 @@ HOLDERS ?= 5000
 EMAILS ?= 2000
 OVERLOAD ?=
 
-.PHONY: demo test lint wrk bench-signup bench-email bench-exclusion bench-selection bench-marketplace clean install browser
+.PHONY: demo test lint wrk bench-signup chaos-signup bench-email bench-exclusion bench-selection bench-marketplace clean install browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,9 @@ wrk:
 
 bench-signup: $(STAMP) messages wrk
 	OVERLOAD=$(OVERLOAD) $(PY) -m bench.signup --duration $(DURATION)
+
+chaos-signup: $(STAMP) messages wrk
+	$(PY) -m bench.chaos_signup --duration $(DURATION)
 
 bench-email: $(STAMP) messages
 	$(PY) -m bench.email_delivery --emails $(EMAILS)

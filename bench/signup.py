@@ -83,7 +83,9 @@ class Run:
         return len(self.signed_up) / self.seconds
 
 
-def run_wrk(base: str, *, mode: str, connections: int, seconds: float, pace_ms: int = 0) -> Run:
+def start_wrk(
+    base: str, *, mode: str, connections: int, seconds: float, pace_ms: int = 0
+) -> tuple[subprocess.Popen, Path]:
     """Debian's wrk, one connection per thread (each connection is one person at a time)."""
     with tempfile.NamedTemporaryFile(suffix=".log", delete=False) as out:
         out_path = Path(out.name)
@@ -94,13 +96,17 @@ def run_wrk(base: str, *, mode: str, connections: int, seconds: float, pace_ms: 
         "BENCH_OUT": str(out_path),
         "BENCH_RUN": uuid.uuid4().hex[:8],  # addresses of their own in every run
     }
-    subprocess.run(
+    process = subprocess.Popen(
         [
             WRK, "-t", str(connections), "-c", str(connections), "-d", f"{seconds:.0f}s",
             "--timeout", "30s", "-s", str(LUA), base,
         ],
-        env=env, check=True, stdout=subprocess.DEVNULL,
+        env=env, stdout=subprocess.DEVNULL,
     )  # fmt: skip
+    return process, out_path
+
+
+def read_wrk(out_path: Path, seconds: float) -> Run:
     run = Run(seconds=seconds, latency_ms=(0, 0, 0, 0))
     for line in out_path.read_text().splitlines():
         kind, *fields = line.split()
@@ -114,6 +120,15 @@ def run_wrk(base: str, *, mode: str, connections: int, seconds: float, pace_ms: 
             run.signed_up.append((fields[0], float(fields[1]), float(fields[2])))
     out_path.unlink()
     return run
+
+
+def run_wrk(base: str, *, mode: str, connections: int, seconds: float, pace_ms: int = 0) -> Run:
+    process, out_path = start_wrk(
+        base, mode=mode, connections=connections, seconds=seconds, pace_ms=pace_ms
+    )
+    if process.wait() != 0:
+        raise SystemExit("wrk failed")
+    return read_wrk(out_path, seconds)
 
 
 def out_of_order(signed_up: list[tuple[str, float, float]], tolerance_ms: float) -> int:
