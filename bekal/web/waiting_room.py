@@ -16,6 +16,7 @@ are never guarded.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 from collections.abc import Callable
@@ -23,14 +24,18 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+logger = logging.getLogger(__name__)
+
 TICKET_COOKIE = "bekal_antrean"
 SALT = "bekal.web.waiting_room"
 ADMITTED = 0
+# A pool may hold several connections the database dropped; one new one is enough.
+RECONNECT_ATTEMPTS = 4
 
 
 @dataclass(frozen=True)
@@ -46,7 +51,23 @@ def process_name() -> str:
 
 
 def enter(*, number: int | None) -> Entry:
-    """Ask to go in: `None` for a newcomer, `ADMITTED` for a ticket holder, n for place n."""
+    """Ask to go in: `None` for a newcomer, `ADMITTED` for a ticket holder, n for place n.
+
+    The first query of a request: a pooled connection that the database dropped while it
+    sat idle (a restart, a failover) fails here, before anything was done, and is
+    replaced instead of ending the request on an error page.
+    """
+    for attempt in range(RECONNECT_ATTEMPTS):
+        try:
+            return _enter(number=number)
+        except (OperationalError, InterfaceError):
+            if attempt == RECONNECT_ATTEMPTS - 1 or connection.in_atomic_block:
+                raise
+            connection.close()
+    raise AssertionError("unreachable")
+
+
+def _enter(*, number: int | None) -> Entry:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT admitted, number, ahead FROM portal_waiting_room_enter(%s, %s, %s, %s, %s)",
@@ -63,8 +84,21 @@ def enter(*, number: int | None) -> Entry:
 
 
 def leave() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT portal_waiting_room_leave(%s)", [process_name()])
+    """Count this request out. The response is already made: a database gone at this
+    moment must not turn it into an error page (it may hold a sign-up just committed)."""
+    for attempt in range(2):
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT portal_waiting_room_leave(%s)", [process_name()])
+            return
+        except (OperationalError, InterfaceError):
+            if connection.in_atomic_block:
+                break
+            connection.close()
+            if attempt == 1:
+                # This process counts one request too many until it restarts (its row
+                # then goes stale); the capacity is a little lower meanwhile.
+                logger.warning("waiting room: could not count a request out", exc_info=True)
 
 
 def guarded(path: str) -> bool:
