@@ -113,7 +113,7 @@ def main() -> None:
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(sink.port),
         "EMAIL_USE_TLS": "false",
-        "WAITING_ROOM_CAPACITY": str(connections),
+        "WAITING_ROOM_CAPACITY": str(max(1, args.workers - 1)),
     }
     base = f"http://127.0.0.1:{args.port}"
     gunicorn = worker = None

@@ -223,10 +223,10 @@ def main() -> None:
         "DEBUG": "false",
     }
     base = f"http://127.0.0.1:{args.port}"
-    # Saturation: a few more connections than workers keep every worker busy; the waiting
-    # room's capacity (requests in flight) is set to that, as in production.
+    # Saturation: a few more connections than workers keep every worker busy. The waiting
+    # room's capacity is the production default: all other workers busy (config/env.py).
     connections = 2 * args.workers
-    env["WAITING_ROOM_CAPACITY"] = str(connections)
+    env["WAITING_ROOM_CAPACITY"] = str(max(1, args.workers - 1))
     gunicorn = None
     try:
         subprocess.run(

@@ -76,7 +76,9 @@ class Env:
     #: How many gunicorn workers serve the app (see README, "Serving in production").
     WEB_CONCURRENCY: int
     #: The waiting room's capacity: guarded requests in flight at once across all app
-    #: servers (about the sum of their workers). 0 turns the waiting room off.
+    #: servers. A request reaches Bekal only when a sync worker is free, so the sign of a
+    #: full server is all its other workers busy: the sum over servers of their workers
+    #: less one (default: one server, WEB_CONCURRENCY - 1). 0 turns the waiting room off.
     WAITING_ROOM_CAPACITY: int
     #: Path prefixes the waiting room guards (the sign-up path; "/" for every citizen page).
     WAITING_ROOM_PATHS: list[str]
@@ -182,7 +184,7 @@ def read(*, mode: str) -> Env:
         DEV_OUTBOX=_bool("DEV_OUTBOX", dev_like),
         SECURE_COOKIES=_bool("SECURE_COOKIES", mode == "prod"),
         WEB_CONCURRENCY=_int("WEB_CONCURRENCY", 4),
-        WAITING_ROOM_CAPACITY=_int("WAITING_ROOM_CAPACITY", 2 * _int("WEB_CONCURRENCY", 4)),
+        WAITING_ROOM_CAPACITY=_int("WAITING_ROOM_CAPACITY", max(1, _int("WEB_CONCURRENCY", 4) - 1)),
         WAITING_ROOM_PATHS=_list("WAITING_ROOM_PATHS", ["/daftar/"]),
         TEST_DATABASE_NAME=_str("TEST_DATABASE_NAME", "test_bekal"),
         REGISTRY_URL=_str("REGISTRY_URL"),
