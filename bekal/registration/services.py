@@ -232,6 +232,7 @@ def _start_check_if_needed(
         check.round += 1
         check.status = IdentityCheck.Status.PENDING
         check.mismatched_fields = []
+        check.citizenship = ""
         check.attempts = 0
         check.last_attempt_at = None
         check.checked_at = None
@@ -331,6 +332,7 @@ def record_identity_answer(
         return check  # an answer about data that is no longer the profile's
     check.status = _STATUS_OF[answer.outcome]
     check.mismatched_fields = list(answer.mismatched_fields)
+    check.citizenship = str(answer.citizenship or "") if answer.outcome is Outcome.MATCH else ""
     check.checked_at = timezone.now()
     check.save()
     record_event(
@@ -339,6 +341,7 @@ def record_identity_answer(
         target=check,
         outcome=str(answer.outcome),
         mismatched_fields=check.mismatched_fields,
+        citizenship=check.citizenship,
         round=check.round,
     )
     if check.status == IdentityCheck.Status.VERIFIED:

@@ -11,6 +11,8 @@ subquery evaluated per applicant:
 
   applicants  the wave's applications with their profile and identity check
   listed      per NIK: the kinds of the lists holding it on the closing date
+  assisted    the NIKs on a social-assistance list on a day of the scheme's window
+              (assistance_window: "during the pandemic", never after the closing date)
   recipients  per person selected in a published run: whether in an earlier scheme
               year, whether in another wave of this scheme year
   family      per KK: how many people of it were selected in published runs
@@ -40,7 +42,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 
 from bekal.assessment.selectors import passed_user_ids
-from bekal.programmes.models import ExclusionEntry, Wave, WaveApplication
+from bekal.programmes.models import ExclusionEntry, ExclusionList, Scheme, Wave, WaveApplication
 from bekal.programmes.rules import RuleSet, rules_for
 from bekal.registration.models import IdentityCheck, Profile
 from bekal.selection.models import RevokedRecipient, SelectionOutcome, SelectionRun
@@ -57,6 +59,22 @@ def valid_on(day: dt.date, prefix: str = "") -> Q:
     """An exclusion entry that counts on `day` (no dates: always)."""
     return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": day})) & (
         Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": day})
+    )
+
+
+def assistance_window(scheme: Scheme, day: dt.date) -> tuple[dt.date, dt.date]:
+    """The days on which a social-assistance entry excludes under `scheme` in a wave
+    closing on `day`: the scheme's window ("during the pandemic"), never after `day`;
+    without a window, `day` alone."""
+    start = scheme.social_assistance_from or day
+    end = min(scheme.social_assistance_to or day, day)
+    return start, end
+
+
+def overlaps(start: dt.date, end: dt.date, prefix: str = "") -> Q:
+    """An exclusion entry valid on at least one day from `start` to `end`."""
+    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": end})) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": start})
     )
 
 
@@ -95,7 +113,8 @@ def _facts(wave: Wave, user_id: int | None) -> tuple[str, tuple[Any, ...]]:
     if user_id is not None:
         wave_filter += f" AND a.user_id = {s.param(user_id)}"
     applicants = f"""
-        SELECT a.id, a.user_id, p.birth_date, c.status AS identity_status, p.in_school,
+        SELECT a.id, a.user_id, p.birth_date, c.status AS identity_status,
+               c.citizenship, p.in_school,
                p.in_excluded_occupation, p.nik_index, p.kk_index
         FROM {application} a
         LEFT JOIN {profile} p ON p.user_id = a.user_id
@@ -106,6 +125,12 @@ def _facts(wave: Wave, user_id: int | None) -> tuple[str, tuple[Any, ...]]:
         ExclusionEntry.objects.filter(valid_on(day)).values(
             "nik_index", kind=F("exclusion_list__kind")
         )
+    )
+    window_from, window_to = assistance_window(scheme, day)
+    assisted = s.query(
+        ExclusionEntry.objects.filter(exclusion_list__kind=ExclusionList.Kind.SOCIAL_ASSISTANCE)
+        .filter(overlaps(window_from, window_to))
+        .values("nik_index")
     )
     selections = s.query(
         published_selections().values(
@@ -128,6 +153,10 @@ def _facts(wave: Wave, user_id: int | None) -> tuple[str, tuple[Any, ...]]:
             FROM ({entries}) e
             WHERE e.nik_index IN (SELECT nik_index FROM applicants)
             GROUP BY e.nik_index
+        ),
+        assisted AS (
+            SELECT DISTINCT e.nik_index FROM ({assisted}) e
+            WHERE e.nik_index IN (SELECT nik_index FROM applicants)
         ),
         recipients AS (
             SELECT r.user_id, bool_or(r.earlier) AS earlier, bool_or(r.already) AS already
@@ -153,10 +182,11 @@ def _facts(wave: Wave, user_id: int | None) -> tuple[str, tuple[Any, ...]]:
                {s.param(day)}::date AS closing_date,
                {s.param(scheme.min_age)}::integer AS min_age,
                {s.param(scheme.max_age)}::integer AS max_age,
-               a.identity_status,
+               a.identity_status, a.citizenship,
                t.user_id IS NOT NULL AS test_passed,
                a.in_school, a.in_excluded_occupation,
                COALESCE(l.kinds, '{{}}') AS listed_kinds,
+               s.nik_index IS NOT NULL AS assisted_in_window,
                COALESCE(f.recipients - CASE WHEN r.user_id IS NULL THEN 0 ELSE 1 END, 0)
                    AS kk_recipients,
                {s.param(scheme.max_recipients_per_kk)}::integer AS max_per_kk,
@@ -165,6 +195,7 @@ def _facts(wave: Wave, user_id: int | None) -> tuple[str, tuple[Any, ...]]:
                v.user_id IS NOT NULL AS revoked
         FROM applicants a
         LEFT JOIN listed l ON l.nik_index = a.nik_index
+        LEFT JOIN assisted s ON s.nik_index = a.nik_index
         LEFT JOIN family f ON f.kk_index = a.kk_index
         LEFT JOIN recipients r ON r.user_id = a.user_id
         LEFT JOIN passed t ON t.user_id = a.user_id

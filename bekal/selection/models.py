@@ -31,7 +31,7 @@ class EligibilityDecision(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     scheme = models.ForeignKey("programmes.Scheme", on_delete=models.PROTECT, related_name="+")
     scheme_version = models.PositiveIntegerField()
-    #: bekal.programmes.rules: the version of the rules' code ("2023.1").
+    #: bekal.programmes.rules: the version of the rules' code ("2023.2").
     rules_version = models.CharField(max_length=16)
     eligible = models.BooleanField()
     #: The codes of the rules the applicant fails, in the rules' order; empty if eligible.

@@ -84,6 +84,8 @@ class Person:
     regency: str = "17.71"
     district: str | None = None
     verified: bool = True
+    #: What the registry answered for a verified NIK: "WNI", or "WNA" (foreign resident).
+    citizenship: str = "WNI"
     passed: bool = True
     in_school: bool = False
     in_excluded_occupation: bool = False
@@ -153,6 +155,7 @@ def join(wave: Wave, people: Sequence[Person]) -> list[WaveApplication]:
         IdentityCheck(
             profile=profile,
             status="verified" if person.verified else "pending",
+            citizenship=person.citizenship if person.verified else "",
             requested_at=now,
         )
         for profile, person in zip(profiles, people, strict=True)

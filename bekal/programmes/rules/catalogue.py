@@ -15,6 +15,15 @@ TOO_OLD = Rule(
 NOT_VERIFIED = Rule(
     "not_verified", "identity_status IS DISTINCT FROM 'verified'", ("identity_status",)
 )
+#: Only Indonesian citizens (WNI) take part: the registry's answer says whether a verified
+#: NIK's holder is one (a NIK is also issued to foreign permanent residents, WNA). An
+#: unverified NIK fails `not_verified` alone; a verified one whose citizenship the registry
+#: has not stated (checked before it said) fails here until checked again.
+NOT_CITIZEN = Rule(
+    "not_citizen",
+    "identity_status = 'verified' AND citizenship IS DISTINCT FROM 'WNI'",
+    ("citizenship",),
+)
 TEST_NOT_PASSED = Rule("test_not_passed", "NOT test_passed", ("test_passed",))
 IN_SCHOOL = Rule("in_school", "in_school IS NOT FALSE", ("in_school",))
 EXCLUDED_OCCUPATION_DECLARED = Rule(
@@ -43,7 +52,9 @@ def on_list(kind: str, code: str | None = None) -> Rule:
 
 ON_OCCUPATION_LISTS = tuple(on_list(kind) for kind in EXCLUDED_OCCUPATION_LISTS)
 ON_STUDENT_LIST = on_list("student")
-SOCIAL_ASSISTANCE = on_list("social_assistance", "social_assistance")
+#: On a social-assistance list on any day of the scheme's window ("during the pandemic",
+#: never after the closing date; the closing date alone for a scheme without a window).
+SOCIAL_ASSISTANCE = Rule("social_assistance", "assisted_in_window", ("assisted_in_window",))
 EARLIER_RECIPIENT = Rule(
     "earlier_recipient",
     "'earlier_recipient' = ANY(listed_kinds) OR earlier_selected",
