@@ -46,6 +46,7 @@ from bekal.registration.models import (
     Profile,
     Sex,
 )
+from bekal.registration.signals import registrant_changed
 
 logger = logging.getLogger(__name__)
 
@@ -205,6 +206,7 @@ def _save_profile(
         first=identity_before is None,
         identity_check_round=check_started,
     )
+    registrant_changed.send(sender=Profile, user_ids=[user.pk])
     return profile
 
 
@@ -344,6 +346,7 @@ def record_identity_answer(
         citizenship=check.citizenship,
         round=check.round,
     )
+    registrant_changed.send(sender=IdentityCheck, user_ids=[check.profile.user_id])
     if check.status == IdentityCheck.Status.VERIFIED:
         # Identity is settled: the KTP photo and selfie are kept only for the retention
         # period from now on.

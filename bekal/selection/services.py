@@ -23,7 +23,7 @@ from bekal.core.audit import record_event
 from bekal.core.errors import DomainError
 from bekal.programmes.models import Wave, WaveQuota
 from bekal.programmes.services import carry_over
-from bekal.selection import canonical, lottery
+from bekal.selection import canonical, facts, lottery
 from bekal.selection.eligibility import closing_date, decisions_sql, rules_of
 from bekal.selection.errors import (
     EligibilityFrozenError,
@@ -354,6 +354,8 @@ def publish_run(*, run: SelectionRun, actor: User) -> SelectionRun:
     run.published_at = timezone.now()
     run.status = Status.PUBLISHED
     run.save(update_fields=["inputs_json", "inputs_digest", "published_at", "status", "updated_at"])
+    # The selected are recipients from now on: their families' facts follow.
+    facts.refresh_after_publication(run_id=run.pk)
     record_event(
         action="selection.published",
         actor=actor,
@@ -377,6 +379,7 @@ def record_revoked_recipient(
         user=user, defaults={"revoked_at": timezone.now(), "reason": reason[:64], "wave": wave}
     )
     if created:
+        facts.refresh_users([user.pk])
         record_event(
             action="selection.recipient_revoked",
             actor=actor,

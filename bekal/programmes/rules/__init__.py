@@ -69,6 +69,16 @@ class RuleSet:
         return list(seen)
 
 
+def _list_bits() -> dict[str, int]:
+    from bekal.programmes.models import ExclusionList
+
+    return {kind: 1 << n for n, kind in enumerate(ExclusionList.Kind.values)}
+
+
+#: The bit of each exclusion-list kind in the facts' `listed_bits` (and RegistrantFacts).
+LIST_BITS: dict[str, int] = _list_bits()
+
+
 #: What each reason code means, in the reader's language (wherever reasons are shown).
 REASON_LABELS: dict[str, Promise] = {
     "too_young": _("Younger than the scheme's minimum age"),
