@@ -167,18 +167,25 @@ def refresh_after_import(*, exclusion_list_id: int, kind: str) -> int:
 
 
 def refresh_after_publication(*, run_id: int) -> int:
-    """A run was published: the selected and everyone sharing a family card with them."""
-    return _refresh(
-        """
-        SELECT q.user_id FROM registration_profile q
-        WHERE q.kk_index IN (
-            SELECT p.kk_index FROM selection_selectionoutcome o
-            JOIN programmes_waveapplication a ON a.id = o.application_id
-            JOIN registration_profile p ON p.user_id = a.user_id
-            WHERE o.run_id = %s AND o.selected)
-        """,
-        [run_id],
-    )
+    """A run was published: the selected and everyone sharing a family card with them.
+
+    The people are listed first, then refreshed by id: the run's outcomes were written
+    moments ago, and a plan built on their stale statistics must not decide the refresh.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT q.user_id FROM registration_profile q
+            WHERE q.kk_index IN (
+                SELECT p.kk_index FROM selection_selectionoutcome o
+                JOIN programmes_waveapplication a ON a.id = o.application_id
+                JOIN registration_profile p ON p.user_id = a.user_id
+                WHERE o.run_id = %s AND o.selected)
+            """,
+            [run_id],
+        )
+        user_ids = [user_id for (user_id,) in cursor.fetchall()]
+    return refresh_users(user_ids)
 
 
 @transaction.atomic
