@@ -102,9 +102,11 @@ def _bit_of_kind(column: str) -> str:
 
 def _facts(
     scheme: Scheme, day: dt.date, *, wave_id: int | None, user_id: int | None = None
-) -> tuple[str, tuple[Any, ...]]:
+) -> tuple[str, str, tuple[Any, ...]]:
     """The facts rows: of the wave's applicants (`wave_id`, narrowed to `user_id` if
-    given), or of every registrant (`wave_id` None: a preview)."""
+    given), or of every registrant (`wave_id` None: a preview). Returns the WITH list,
+    the SELECT that uses it (a subquery without CTEs of its own, which the planner can
+    flatten into the rules' query) and the parameters."""
     s = _Statement()
     window_from, window_to = assistance_window(scheme, day)
     # The placeholders are positional: each piece below is written, and its values are
@@ -117,7 +119,7 @@ def _facts(
             SELECT a.id, a.user_id FROM programmes_waveapplication a WHERE {wave_filter}
         """  # noqa: S608 (placeholders only)
     else:
-        applicants = "SELECT f.user_id AS id, f.user_id FROM selection_registrantfacts f"
+        applicants = ""
     sa_bit = LIST_BITS[ExclusionList.Kind.SOCIAL_ASSISTANCE]
     dated = f"""
         SELECT f.user_id,
@@ -146,10 +148,19 @@ def _facts(
         if scheme.max_age is None
         else years_before(day, scheme.max_age + 1) + dt.timedelta(days=1)
     )
+    # A wave's applicants join their facts rows; a preview reads every row of the table.
+    if applicants:
+        ctes = f"applicants AS NOT MATERIALIZED ({applicants}), dated AS ({dated})"
+        keys = "a.id, a.user_id"
+        rows = """applicants a
+        LEFT JOIN selection_registrantfacts f ON f.user_id = a.user_id
+        LEFT JOIN dated d ON d.user_id = a.user_id"""
+    else:
+        ctes = f"dated AS ({dated})"
+        keys = "f.user_id AS id, f.user_id"
+        rows = "selection_registrantfacts f LEFT JOIN dated d ON d.user_id = f.user_id"
     facts = f"""
-        WITH applicants AS NOT MATERIALIZED ({applicants}),
-        dated AS ({dated})
-        SELECT a.id, a.user_id, f.regency_id, f.birth_date,
+        SELECT {keys}, f.regency_id, f.birth_date,
                {s.param(day)}::date AS closing_date,
                {s.param(scheme.min_age)}::integer AS min_age,
                {s.param(scheme.max_age)}::integer AS max_age,
@@ -170,22 +181,21 @@ def _facts(
                COALESCE(f.recipient_waves && {s.param(same_year)}::integer[], false)
                    AS already_selected,
                COALESCE(f.revoked, false) AS revoked
-        FROM applicants a
-        LEFT JOIN selection_registrantfacts f ON f.user_id = a.user_id
-        LEFT JOIN dated d ON d.user_id = a.user_id
+        FROM {rows}
     """  # noqa: S608 (constants and placeholders only)
-    return facts, tuple(s.params)
+    return ctes, facts, tuple(s.params)
 
 
 def decisions_sql(wave: Wave, rules: RuleSet, *, user_id: int | None = None) -> tuple[str, tuple]:
     """SELECT application_id, user_id, reasons, inputs: one row per applicant (of the wave,
     or only `user_id`'s application)."""
-    base, params = _facts(wave.scheme, closing_date(wave), wave_id=wave.pk, user_id=user_id)
+    ctes, base, params = _facts(wave.scheme, closing_date(wave), wave_id=wave.pk, user_id=user_id)
     failed = ", ".join(
         f"CASE WHEN ({rule.fails_when}) THEN '{rule.code}' END" for rule in rules.rules
     )
     inputs = ", ".join(f"'{name}', f.{name}" for name in ["closing_date", *rules.inputs])
     sql = f"""
+        WITH {ctes}
         SELECT f.id AS application_id, f.user_id,
                array_remove(ARRAY[{failed}]::text[], NULL) AS reasons,
                jsonb_build_object({inputs}) AS inputs
@@ -201,9 +211,10 @@ def decisions_sql(wave: Wave, rules: RuleSet, *, user_id: int | None = None) -> 
 def preview_sql(scheme: Scheme, day: dt.date, rules: RuleSet) -> tuple[str, tuple]:
     """SELECT regency_id, registrants, eligible: every registrant's facts under `scheme`
     (saved or a draft) for a wave closing on `day`, counted by regency/city."""
-    base, params = _facts(scheme, day, wave_id=None)
+    ctes, base, params = _facts(scheme, day, wave_id=None)
     failing = " OR ".join(f"COALESCE(({rule.fails_when}), false)" for rule in rules.rules)
     sql = f"""
+        WITH {ctes}
         SELECT f.regency_id, count(*), count(*) FILTER (WHERE NOT ({failing}))
         FROM ({base}) f GROUP BY f.regency_id
     """  # noqa: S608 (rule predicates are code, not input)
