@@ -8,20 +8,21 @@ The rules are SQL predicates over one row of facts, declared per scheme year in
 bekal.programmes.rules.
 
 The facts are read from RegistrantFacts (bekal.selection.facts keeps one narrow row per
-registrant in step with the data it derives from), so a wave is one scan of its
-applications joined to their facts rows; only the applicants whose NIK is on a list
-with dates (`dated`) read their entries, because the day decides:
+registrant in step with the data it derives from): a wave is one scan of its
+applications joined to their facts rows, a preview one scan of the facts table alone.
+Per row:
 
-  applicants  the wave's applications (or every registrant, for a preview)
-  dated       per applicant with dated entries: the kinds valid on the closing date
-              (bits), and whether a social-assistance entry falls in the scheme's window
-              (assistance_window: "during the pandemic", never after the closing date)
-
-and, per row: listed_bits (the facts' undated kinds | the dated ones valid that day),
-the birth-date bounds of the closing date for the ages, the waves that selected the
-person against this wave's earlier scheme years and its other waves (earlier_selected,
-already_selected), and `kk_recipients`: the *other* people of the applicant's KK who were
-selected (the family's count, less one when the applicant is among them).
+  listed_bits         the facts' undated list kinds, or'ed with the dated entries valid
+                      on the closing date (only rows with dated entries unnest them)
+  assisted_in_window  a social-assistance entry in the scheme's window (assistance_window:
+                      "during the pandemic", never after the closing date)
+  latest_birth_date, earliest_birth_date
+                      the closing date's bounds for the ages (age() semantics)
+  earlier_selected, already_selected
+                      the waves that selected the person against the published waves of
+                      earlier scheme years, and of this year's other waves
+  kk_recipients       the *other* people of the KK who were selected (the family's count,
+                      less one when the applicant is among them)
 
 The statements run without JIT (services sets it per transaction): compiling the rules'
 long expressions costs more than running them.
@@ -95,18 +96,13 @@ def _kinds_of(bits: str) -> str:
     return f"array_remove(ARRAY[{cases}]::text[], NULL)"
 
 
-def _bit_of_kind(column: str) -> str:
-    whens = " ".join(f"WHEN '{kind}' THEN {bit}" for kind, bit in LIST_BITS.items())
-    return f"CASE {column} {whens} ELSE 0 END"
-
-
 def _facts(
     scheme: Scheme, day: dt.date, *, wave_id: int | None, user_id: int | None = None
 ) -> tuple[str, str, tuple[Any, ...]]:
     """The facts rows: of the wave's applicants (`wave_id`, narrowed to `user_id` if
-    given), or of every registrant (`wave_id` None: a preview). Returns the WITH list,
-    the SELECT that uses it (a subquery without CTEs of its own, which the planner can
-    flatten into the rules' query) and the parameters."""
+    given), or of every registrant (`wave_id` None: a preview). Returns the WITH clause
+    ("" for a preview), the SELECT that uses it (a subquery without CTEs of its own, which
+    the planner flattens into the rules' query) and the parameters."""
     s = _Statement()
     window_from, window_to = assistance_window(scheme, day)
     # The placeholders are positional: each piece below is written, and its values are
@@ -121,22 +117,7 @@ def _facts(
     else:
         applicants = ""
     sa_bit = LIST_BITS[ExclusionList.Kind.SOCIAL_ASSISTANCE]
-    dated = f"""
-        SELECT f.user_id,
-               bit_or(CASE WHEN (e.valid_from IS NULL OR e.valid_from <= {s.param(day)})
-                            AND (e.valid_to IS NULL OR e.valid_to >= {s.param(day)})
-                           THEN {_bit_of_kind("l.kind")} ELSE 0 END) AS bits,
-               bool_or(l.kind = '{ExclusionList.Kind.SOCIAL_ASSISTANCE}'
-                       AND (e.valid_from IS NULL OR e.valid_from <= {s.param(window_to)})
-                       AND (e.valid_to IS NULL OR e.valid_to >= {s.param(window_from)}))
-                   AS assisted
-        FROM selection_registrantfacts f
-        JOIN registration_profile p ON p.user_id = f.user_id
-        JOIN programmes_exclusionentry e ON e.nik_index = p.nik_index
-        JOIN programmes_exclusionlist l ON l.id = e.exclusion_list_id
-        WHERE f.dated {"AND f.user_id IN (SELECT user_id FROM applicants)" if wave_id else ""}
-        GROUP BY f.user_id
-    """  # noqa: S608 (constants and placeholders only)
+    dated = "unnest(f.dated_bits, f.dated_from, f.dated_to) u(bit, valid_from, valid_to)"
     waves = Wave.objects.filter(selection_run__status="published")
     if wave_id is not None:
         waves = waves.exclude(pk=wave_id)
@@ -148,17 +129,16 @@ def _facts(
         if scheme.max_age is None
         else years_before(day, scheme.max_age + 1) + dt.timedelta(days=1)
     )
-    # A wave's applicants join their facts rows; a preview reads every row of the table.
+    # A wave's applicants join their facts rows; a preview reads every row of the table
+    # and nothing else. Only rows with dated entries unnest them (CASE: the others skip).
     if applicants:
-        ctes = f"applicants AS NOT MATERIALIZED ({applicants}), dated AS ({dated})"
+        ctes = f"WITH applicants AS NOT MATERIALIZED ({applicants})"
         keys = "a.id, a.user_id"
-        rows = """applicants a
-        LEFT JOIN selection_registrantfacts f ON f.user_id = a.user_id
-        LEFT JOIN dated d ON d.user_id = a.user_id"""
+        rows = "applicants a LEFT JOIN selection_registrantfacts f ON f.user_id = a.user_id"
     else:
-        ctes = f"dated AS ({dated})"
+        ctes = ""
         keys = "f.user_id AS id, f.user_id"
-        rows = "selection_registrantfacts f LEFT JOIN dated d ON d.user_id = f.user_id"
+        rows = "selection_registrantfacts f"
     facts = f"""
         SELECT {keys}, f.regency_id, f.birth_date,
                {s.param(day)}::date AS closing_date,
@@ -169,8 +149,16 @@ def _facts(
                f.identity_status, f.citizenship,
                COALESCE(f.test_passed, false) AS test_passed,
                f.in_school, f.in_excluded_occupation,
-               COALESCE(f.listed, 0) | COALESCE(d.bits, 0) AS listed_bits,
-               COALESCE(f.listed & {sa_bit} <> 0, false) OR COALESCE(d.assisted, false)
+               COALESCE(f.listed, 0) | CASE WHEN f.dated_bits IS NULL THEN 0 ELSE COALESCE((
+                   SELECT bit_or(u.bit) FROM {dated}
+                   WHERE (u.valid_from IS NULL OR u.valid_from <= {s.param(day)})
+                     AND (u.valid_to IS NULL OR u.valid_to >= {s.param(day)})), 0) END
+                   AS listed_bits,
+               COALESCE(f.listed & {sa_bit} <> 0, false) OR CASE
+                   WHEN f.dated_bits IS NULL THEN false ELSE EXISTS (
+                   SELECT FROM {dated} WHERE u.bit = {sa_bit}
+                     AND (u.valid_from IS NULL OR u.valid_from <= {s.param(window_to)})
+                     AND (u.valid_to IS NULL OR u.valid_to >= {s.param(window_from)})) END
                    AS assisted_in_window,
                COALESCE(f.family_recipients, 0)
                    - CASE WHEN cardinality(f.recipient_waves) > 0 THEN 1 ELSE 0 END
@@ -195,7 +183,7 @@ def decisions_sql(wave: Wave, rules: RuleSet, *, user_id: int | None = None) -> 
     )
     inputs = ", ".join(f"'{name}', f.{name}" for name in ["closing_date", *rules.inputs])
     sql = f"""
-        WITH {ctes}
+        {ctes}
         SELECT f.id AS application_id, f.user_id,
                array_remove(ARRAY[{failed}]::text[], NULL) AS reasons,
                jsonb_build_object({inputs}) AS inputs
@@ -214,7 +202,7 @@ def preview_sql(scheme: Scheme, day: dt.date, rules: RuleSet) -> tuple[str, tupl
     ctes, base, params = _facts(scheme, day, wave_id=None)
     failing = " OR ".join(f"COALESCE(({rule.fails_when}), false)" for rule in rules.rules)
     sql = f"""
-        WITH {ctes}
+        {ctes}
         SELECT f.regency_id, count(*), count(*) FILTER (WHERE NOT ({failing}))
         FROM ({base}) f GROUP BY f.regency_id
     """  # noqa: S608 (rule predicates are code, not input)

@@ -4,9 +4,9 @@ from, and recounted to find drift.
 One row per profile: the domicile regency, the birth date (the age band of any closing
 date is a comparison with it), the identity check's status and citizenship, a passed
 test, the profile's declarations, the exclusion lists holding the NIK (a bit per list
-kind for entries valid on every day, and a `dated` flag when some entry has dates, whose
-day then decides), the waves whose published run selected the person, how many of the
-family (KK) were selected, and a revoked card.
+kind for entries valid on every day; for entries with dates, whose day decides, their
+bits and dates as three aligned arrays), the waves whose published run selected the
+person, how many of the family (KK) were selected, and a revoked card.
 
 Every change those facts derive from refreshes the rows it touches, in its own
 transaction:
@@ -40,7 +40,8 @@ KIND_BITS: dict[str, int] = LIST_BITS
 
 _COLUMNS = (
     "user_id, regency_id, birth_date, identity_status, citizenship, test_passed, in_school,"
-    " in_excluded_occupation, listed, dated, recipient_waves, family_recipients, revoked"
+    " in_excluded_occupation, listed, dated_bits, dated_from, dated_to, recipient_waves,"
+    " family_recipients, revoked"
 )
 
 
@@ -59,15 +60,23 @@ def computed_sql(scope: str) -> str:
                    p.birth_date, p.in_school, p.in_excluded_occupation
             FROM registration_profile p {where}
         ),
-        listed AS (
-            SELECT e.nik_index,
-                   bit_or(CASE WHEN e.valid_from IS NULL AND e.valid_to IS NULL
-                               THEN {_bit_case()} ELSE 0 END) AS bits,
-                   bool_or(e.valid_from IS NOT NULL OR e.valid_to IS NOT NULL) AS dated
+        entries AS (
+            SELECT e.nik_index, e.valid_from, e.valid_to, {_bit_case()} AS bit,
+                   e.valid_from IS NOT NULL OR e.valid_to IS NOT NULL AS dated
             FROM programmes_exclusionentry e
             JOIN programmes_exclusionlist l ON l.id = e.exclusion_list_id
             WHERE e.nik_index IN (SELECT nik_index FROM people)
-            GROUP BY e.nik_index
+        ),
+        listed AS (
+            SELECT nik_index,
+                   bit_or(CASE WHEN dated THEN 0 ELSE bit END) AS bits,
+                   array_agg(bit ORDER BY bit, valid_from, valid_to) FILTER (WHERE dated)
+                       AS dated_bits,
+                   array_agg(valid_from ORDER BY bit, valid_from, valid_to) FILTER (WHERE dated)
+                       AS dated_from,
+                   array_agg(valid_to ORDER BY bit, valid_from, valid_to) FILTER (WHERE dated)
+                       AS dated_to
+            FROM entries GROUP BY nik_index
         ),
         kin AS (
             SELECT q.user_id, q.kk_index FROM registration_profile q
@@ -95,7 +104,8 @@ def computed_sql(scope: str) -> str:
                COALESCE(c.status, 'pending') AS identity_status,
                COALESCE(c.citizenship, '') AS citizenship,
                t.user_id IS NOT NULL AS test_passed, p.in_school, p.in_excluded_occupation,
-               COALESCE(l.bits, 0) AS listed, COALESCE(l.dated, false) AS dated,
+               COALESCE(l.bits, 0) AS listed,
+               l.dated_bits, l.dated_from, l.dated_to,
                COALESCE(w.waves, '{{}}') AS recipient_waves,
                COALESCE(f.n, 0)::integer AS family_recipients,
                v.user_id IS NOT NULL AS revoked
@@ -123,7 +133,8 @@ def _refresh(scope: str, params: Sequence[Any]) -> int:
                 citizenship = EXCLUDED.citizenship, test_passed = EXCLUDED.test_passed,
                 in_school = EXCLUDED.in_school,
                 in_excluded_occupation = EXCLUDED.in_excluded_occupation,
-                listed = EXCLUDED.listed, dated = EXCLUDED.dated,
+                listed = EXCLUDED.listed, dated_bits = EXCLUDED.dated_bits,
+                dated_from = EXCLUDED.dated_from, dated_to = EXCLUDED.dated_to,
                 recipient_waves = EXCLUDED.recipient_waves,
                 family_recipients = EXCLUDED.family_recipients, revoked = EXCLUDED.revoked
             """,
@@ -160,7 +171,7 @@ def refresh_after_import(*, exclusion_list_id: int, kind: str) -> int:
         WHERE e.exclusion_list_id = %s
         UNION
         SELECT f.user_id FROM selection_registrantfacts f
-        WHERE f.listed & %s <> 0 OR f.dated
+        WHERE f.listed & %s <> 0 OR f.dated_bits IS NOT NULL
         """,
         [exclusion_list_id, KIND_BITS.get(kind, 0)],
     )
@@ -230,11 +241,13 @@ def recount_facts(*, repair: bool = False) -> Drift:
               count(*) FILTER (WHERE f.user_id IS NOT NULL AND r.user_id IS NOT NULL
                   AND (r.regency_id, r.birth_date, r.identity_status, r.citizenship,
                        r.test_passed, r.in_school, r.in_excluded_occupation, r.listed,
-                       r.dated, r.recipient_waves, r.family_recipients, r.revoked)
+                       r.dated_bits, r.dated_from, r.dated_to, r.recipient_waves,
+                       r.family_recipients, r.revoked)
                   IS DISTINCT FROM
                       (f.regency_id, f.birth_date, f.identity_status, f.citizenship,
                        f.test_passed, f.in_school, f.in_excluded_occupation, f.listed,
-                       f.dated, f.recipient_waves, f.family_recipients, f.revoked))
+                       f.dated_bits, f.dated_from, f.dated_to, f.recipient_waves,
+                       f.family_recipients, f.revoked))
             FROM facts_recount r FULL JOIN selection_registrantfacts f USING (user_id)
             """
         )

@@ -187,8 +187,8 @@ class RevokedRecipient(models.Model):
 
 class RegistrantFacts(models.Model):
     """The eligibility facts of one registrant (one row per profile), kept narrow so that a
-    preview of a draft rule over every registrant is one scan, and a wave's eligibility
-    one scan of its applicants' rows.
+    preview of a draft rule over every registrant is one scan of this table alone, and a
+    wave's eligibility one scan of its applications joined to their rows.
 
     Derived data: bekal.selection.facts writes it, in the transaction of every change it
     derives from (a profile, an identity check's answer, a passed test, an imported
@@ -211,8 +211,11 @@ class RegistrantFacts(models.Model):
     #: Bit (1 << n) for the n-th ExclusionList.Kind whose list holds the NIK with no dates
     #: (an entry valid on every day).
     listed = models.IntegerField(default=0)
-    #: The NIK is on some list with dates: the day decides, so the entries are read then.
-    dated = models.BooleanField(default=False)
+    #: The NIK's entries with dates (the day decides), as three aligned arrays: the kind's
+    #: bit, valid_from and valid_to (NULL: open); all NULL when it has none.
+    dated_bits = ArrayField(models.IntegerField(), null=True, blank=True)
+    dated_from = ArrayField(models.DateField(null=True), null=True, blank=True)
+    dated_to = ArrayField(models.DateField(null=True), null=True, blank=True)
     #: The waves whose published run selected this person (ids, ascending).
     recipient_waves = ArrayField(models.IntegerField(), default=list, blank=True)
     #: How many people of this person's KK were selected in published runs (them included).
@@ -221,9 +224,6 @@ class RegistrantFacts(models.Model):
 
     class Meta:
         verbose_name = _("registrant's eligibility facts")
-        indexes = [
-            models.Index(fields=["user"], condition=Q(dated=True), name="selection_facts_dated")
-        ]
 
     def __str__(self) -> str:
         return f"facts of {self.user_id}"

@@ -77,8 +77,10 @@ def test_an_imported_list_and_its_reimport_keep_the_facts_in_step(worker, empty_
 
     # then the first's facts say so, the other's do not, and a recount finds no drift
     facts = facts_of(first.user)
-    assert (facts.listed, facts.dated) == (KIND_BITS["civil_servant"], True)
-    assert (facts_of(second.user).listed, facts_of(second.user).dated) == (0, False)
+    assert facts.listed == KIND_BITS["civil_servant"]
+    assert facts.dated_bits == [KIND_BITS["social_assistance"]]
+    assert (facts.dated_from, facts.dated_to) == ([dt.date(2020, 5, 1)], [dt.date(2020, 12, 31)])
+    assert (facts_of(second.user).listed, facts_of(second.user).dated_bits) == (0, None)
     assert recount_facts() == NO_DRIFT
 
     # when the civil-servant list is imported again with the other instead
