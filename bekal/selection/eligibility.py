@@ -117,7 +117,9 @@ def _facts(
     else:
         applicants = ""
     sa_bit = LIST_BITS[ExclusionList.Kind.SOCIAL_ASSISTANCE]
-    dated = "unnest(f.dated_bits, f.dated_from, f.dated_to) u(bit, valid_from, valid_to)"
+    # The dated entries' arrays, read by functions of the facts migration (no correlated
+    # subquery: the scan of the facts table may run in parallel).
+    dated = "f.dated_bits, f.dated_from, f.dated_to"
     waves = Wave.objects.filter(selection_run__status="published")
     if wave_id is not None:
         waves = waves.exclude(pk=wave_id)
@@ -149,16 +151,12 @@ def _facts(
                f.identity_status, f.citizenship,
                COALESCE(f.test_passed, false) AS test_passed,
                f.in_school, f.in_excluded_occupation,
-               COALESCE(f.listed, 0) | CASE WHEN f.dated_bits IS NULL THEN 0 ELSE COALESCE((
-                   SELECT bit_or(u.bit) FROM {dated}
-                   WHERE (u.valid_from IS NULL OR u.valid_from <= {s.param(day)})
-                     AND (u.valid_to IS NULL OR u.valid_to >= {s.param(day)})), 0) END
-                   AS listed_bits,
+               COALESCE(f.listed, 0) | CASE WHEN f.dated_bits IS NULL THEN 0
+                   ELSE selection_dated_bits({dated}, {s.param(day)}) END AS listed_bits,
                COALESCE(f.listed & {sa_bit} <> 0, false) OR CASE
-                   WHEN f.dated_bits IS NULL THEN false ELSE EXISTS (
-                   SELECT FROM {dated} WHERE u.bit = {sa_bit}
-                     AND (u.valid_from IS NULL OR u.valid_from <= {s.param(window_to)})
-                     AND (u.valid_to IS NULL OR u.valid_to >= {s.param(window_from)})) END
+                   WHEN f.dated_bits IS NULL THEN false
+                   ELSE selection_dated_overlap({dated}, {sa_bit}, {s.param(window_from)},
+                                                {s.param(window_to)}) END
                    AS assisted_in_window,
                COALESCE(f.family_recipients, 0)
                    - CASE WHEN cardinality(f.recipient_waves) > 0 THEN 1 ELSE 0 END

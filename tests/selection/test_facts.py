@@ -208,3 +208,29 @@ def test_the_preview_admits_whom_the_wave_s_evaluation_admits():
     preview = preview_eligibility(scheme=w.scheme, closing=closing_date(w))
 
     assert (preview.registrants, preview.eligible) == (report.applicants, report.eligible) == (6, 1)
+
+
+def test_evaluating_again_rewrites_only_the_decisions_that_changed():
+    # given a wave evaluated once
+    from bekal.selection.models import EligibilityDecision
+    from tests.selection.factories import exclusion_list
+
+    w, _ = wave()
+    unchanged, listed = Person(), Person()
+    first, second = join(w, [unchanged, listed])
+    services.evaluate_eligibility(wave=w)
+    before = dict(EligibilityDecision.objects.values_list("application_id", "decided_at"))
+
+    # when one applicant is put on a list and the wave is evaluated again
+    exclusion_list("police", [listed.nik])
+    report = services.evaluate_eligibility(wave=w)
+
+    # then only that decision was rewritten, and the report still counts both
+    after = dict(EligibilityDecision.objects.values_list("application_id", "decided_at"))
+    assert after[first.pk] == before[first.pk]
+    assert after[second.pk] > before[second.pk]
+    assert EligibilityDecision.objects.get(application=second).reasons == [
+        "on_exclusion_list_police"
+    ]
+    assert (report.applicants, report.eligible) == (2, 1)
+    assert report.reasons == {"on_exclusion_list_police": 1}

@@ -10,6 +10,30 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+#: The dated entries of a facts row, read by the eligibility statement. SQL functions
+#: with a FROM are not inlined, so the statement stays free of correlated subqueries
+#: and PostgreSQL may scan the facts table in parallel (they are PARALLEL SAFE).
+FUNCTIONS = """
+CREATE OR REPLACE FUNCTION selection_dated_bits(
+    bits integer[], froms date[], tos date[], day date
+) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT COALESCE(bit_or(u.b), 0) FROM unnest(bits, froms, tos) u(b, s, e)
+    WHERE (u.s IS NULL OR u.s <= day) AND (u.e IS NULL OR u.e >= day)
+$$;
+CREATE OR REPLACE FUNCTION selection_dated_overlap(
+    bits integer[], froms date[], tos date[], kind_bit integer, first_day date, last_day date
+) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT EXISTS (
+        SELECT FROM unnest(bits, froms, tos) u(b, s, e)
+        WHERE u.b = kind_bit AND (u.s IS NULL OR u.s <= last_day)
+          AND (u.e IS NULL OR u.e >= first_day))
+$$;
+"""
+DROP_FUNCTIONS = """
+DROP FUNCTION IF EXISTS selection_dated_bits(integer[], date[], date[], date);
+DROP FUNCTION IF EXISTS selection_dated_overlap(integer[], date[], date[], integer, date, date);
+"""
+
 BACKFILL = """
 INSERT INTO selection_registrantfacts (user_id, regency_id, birth_date, identity_status, citizenship, test_passed, in_school, in_excluded_occupation, listed, dated_bits, dated_from, dated_to, recipient_waves, family_recipients, revoked)
 WITH people AS MATERIALIZED (
@@ -108,5 +132,6 @@ class Migration(migrations.Migration):
                 'verbose_name': "registrant's eligibility facts",
             },
         ),
+        migrations.RunSQL(FUNCTIONS, DROP_FUNCTIONS),
         migrations.RunSQL(BACKFILL, migrations.RunSQL.noop),
     ]
