@@ -304,12 +304,10 @@ def report(generated: Any, bekal: BekalRun, reference: Any, setup: dict[str, flo
     for label, seconds in bekal.seconds.items():
         row(label, f"{seconds:,.2f} s")
     bekal_time = bekal.seconds["run_selection (eligibility + selection)"]
-    decisions = bekal.seconds.get("evaluate_eligibility (the wave's decisions)")
-    if decisions is not None:
-        row("  of which selection (run minus decisions, about)",
-            f"{bekal_time - decisions:,.2f} s")  # fmt: skip
     row("applicants per second (run_selection)", f"{applicants / bekal_time:,.0f}")
     row("registrants per second (run_selection)", f"{generated.size / bekal_time:,.0f}")
+    load = os.getloadavg()[0]
+    row("load average (1 min) when reported", f"{load:,.1f} on {os.cpu_count()} cores")
     row("43.8 million registrants, run_selection (linear)",
         f"{bekal_time * 43_800_000 / generated.size / 60:,.1f} min")  # fmt: skip
     if bekal.preview_seconds:
