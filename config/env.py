@@ -84,6 +84,10 @@ class Env:
     #: S3-compatible bucket for identity documents. Unset: files under var/media.
     DOCUMENT_S3_BUCKET: str
     DOCUMENT_S3_ENDPOINT_URL: str
+    #: S3-compatible bucket for the published proofs of selections (the inputs files and
+    #: selected lists), shared by the worker that writes them and the web servers that
+    #: offer them. Unset: files under var/proofs. The endpoint is DOCUMENT_S3_ENDPOINT_URL.
+    PROOF_S3_BUCKET: str
     #: Dotted path of the SMS gateway backend (bekal.notifications.sms).
     SMS_BACKEND: str
     #: The HTTP SMS gateway (SMS_BACKEND=bekal.notifications.sms.HttpSmsBackend).
@@ -96,6 +100,28 @@ class Env:
     #: Requests one partner API client (a training platform) may send a minute; more are
     #: refused with 429 and Retry-After until the minute has passed.
     PARTNER_API_REQUESTS_PER_MINUTE: int
+    #: Addresses or networks (CIDR) of the proxies and load balancers in front of the app
+    #: servers, comma-separated. The X-Forwarded-For header is believed only when the
+    #: connection comes from one of them: the client is the right-most address in it that
+    #: is not itself a trusted proxy. Empty (the default): the header is ignored and the
+    #: connection's address is the client's. Rate limits and the audit log use it.
+    TRUSTED_PROXIES: list[str]
+    #: Staff (programme office, regional officers, admin users) must enter a code from an
+    #: authenticator app (TOTP) after their password. Default: on in production, off in
+    #: dev (the demo) and test; a staff member who enrolled is always asked.
+    STAFF_SECOND_FACTOR_REQUIRED: bool
+    #: A staff session ends this many hours after login, whatever the activity.
+    STAFF_SESSION_HOURS: int
+    #: A staff session ends after this many minutes without a request.
+    STAFF_IDLE_MINUTES: int
+    #: Strict-Transport-Security max-age in seconds (production); 0 turns HSTS off.
+    HSTS_SECONDS: int
+    #: Add "preload" to HSTS (on by default: every host of the domain serves HTTPS only, and
+    #: `check --deploy` warns without it). Turn off for a domain whose subdomains are not
+    #: all HTTPS yet; a domain on the browsers' preload list is hard to take off it.
+    HSTS_PRELOAD: bool
+    #: Redirect plain HTTP to HTTPS (production). Off only when the proxy does it.
+    SSL_REDIRECT: bool
 
 
 def settings_mode() -> str:
@@ -153,6 +179,7 @@ def read(*, mode: str) -> Env:
         DOCUMENT_RETENTION_DAYS=_int("DOCUMENT_RETENTION_DAYS", 30),
         DOCUMENT_S3_BUCKET=_str("DOCUMENT_S3_BUCKET"),
         DOCUMENT_S3_ENDPOINT_URL=_str("DOCUMENT_S3_ENDPOINT_URL"),
+        PROOF_S3_BUCKET=_str("PROOF_S3_BUCKET"),
         SMS_BACKEND=_str("SMS_BACKEND", "bekal.notifications.sms.OutboxOnlyBackend"),
         SMS_GATEWAY_URL=_str("SMS_GATEWAY_URL"),
         SMS_GATEWAY_API_KEY=_str("SMS_GATEWAY_API_KEY"),
@@ -160,4 +187,11 @@ def read(*, mode: str) -> Env:
         SMS_SENDER_ID=_str("SMS_SENDER_ID", "BEKAL"),
         PHONE_MAX_ACCOUNTS=_int("PHONE_MAX_ACCOUNTS", 2),
         PARTNER_API_REQUESTS_PER_MINUTE=_int("PARTNER_API_REQUESTS_PER_MINUTE", 600),
+        TRUSTED_PROXIES=_list("TRUSTED_PROXIES", []),
+        STAFF_SECOND_FACTOR_REQUIRED=_bool("STAFF_SECOND_FACTOR_REQUIRED", not dev_like),
+        STAFF_SESSION_HOURS=_int("STAFF_SESSION_HOURS", 8),
+        STAFF_IDLE_MINUTES=_int("STAFF_IDLE_MINUTES", 30),
+        HSTS_SECONDS=_int("HSTS_SECONDS", 365 * 24 * 3600),
+        HSTS_PRELOAD=_bool("HSTS_PRELOAD", True),
+        SSL_REDIRECT=_bool("SSL_REDIRECT", True),
     )

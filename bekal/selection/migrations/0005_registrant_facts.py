@@ -105,7 +105,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0004_partner_nonces_and_idempotency_records'),
-        ('selection', '0002_steps_requested_in_the_background'),
+        ('selection', '0004_inputs_leave_the_run_row'),
     ]
 
     operations = [
