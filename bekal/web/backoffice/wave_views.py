@@ -23,6 +23,7 @@ from bekal.programmes.selectors import get_scheme_in_force
 from bekal.programmes.services import QuotaInput, close_wave, create_wave, open_wave
 from bekal.selection import selectors as selection
 from bekal.selection import services as runs
+from bekal.web.refusals import refusal_status
 
 
 def programme_office(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -91,6 +92,7 @@ def _actor(request: HttpRequest) -> User:
 @programme_office
 def waves(request: HttpRequest) -> HttpResponse:
     form = WaveForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -107,10 +109,11 @@ def waves(request: HttpRequest) -> HttpResponse:
             )
         except DomainError as error:
             form.add_error(None, str(error))
+            status = refusal_status(error)
         else:
             return redirect("backoffice:wave", number=wave.number)
     listing = Wave.objects.select_related("scheme").order_by("-number")
-    return render(request, "backoffice/waves.html", {"waves": listing, "form": form})
+    return render(request, "backoffice/waves.html", {"waves": listing, "form": form}, status=status)
 
 
 @programme_office

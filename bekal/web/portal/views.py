@@ -12,12 +12,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from bekal.accounts import services as accounts
 from bekal.accounts.services import InvalidSignUpError
-from bekal.core.errors import DomainError, ThrottledError
+from bekal.core.errors import DomainError
 from bekal.marketplace.selectors import get_training_overview
 from bekal.participants import staff
 from bekal.participants.journey import get_journey
 from bekal.web.client import client_ip
 from bekal.web.portal import forms
+from bekal.web.refusals import render_refusal
 
 
 def _refused(
@@ -25,14 +26,7 @@ def _refused(
 ) -> HttpResponse:
     """Show a refusal on the form it concerns; 429 with Retry-After when throttled."""
     form.add_error(error.field, str(error))  # type: ignore[attr-defined]
-    response = render(request, template, {**context, "form": form}, status=_status(error))
-    if isinstance(error, ThrottledError):
-        response["Retry-After"] = str(error.retry_after)
-    return response
-
-
-def _status(error: DomainError) -> int:
-    return 429 if isinstance(error, ThrottledError) else 400
+    return render_refusal(request, template, {**context, "form": form}, error)
 
 
 def home(request: HttpRequest) -> HttpResponse:
