@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import QuerySet
 
 from bekal.accounts.models import User
 from bekal.programmes.models import Wave, WaveApplication
@@ -14,7 +13,7 @@ from bekal.selection.eligibility import (
     rules_of,
 )
 from bekal.selection.errors import RunNotPublishedError
-from bekal.selection.models import EligibilityDecision, SelectionOutcome, SelectionRun
+from bekal.selection.models import SelectionOutcome, SelectionRun
 from bekal.selection.verification import Verification, verify
 
 
@@ -45,11 +44,6 @@ def check_applicant(*, wave: Wave, user: User) -> ApplicantDecision | None:
     )
 
 
-def get_decision(*, wave: Wave, user: User) -> EligibilityDecision | None:
-    """The stored decision of the wave's last evaluation for this applicant."""
-    return EligibilityDecision.objects.filter(wave=wave, user=user).first()
-
-
 def get_run(*, wave: Wave) -> SelectionRun | None:
     return SelectionRun.objects.filter(wave=wave).first()
 
@@ -77,21 +71,6 @@ def get_published_result(*, application: WaveApplication) -> bool | None:
         )
         .values_list("selected", flat=True)
         .first()
-    )
-
-
-def is_recipient(*, user: User) -> bool:
-    """Selected in any published run."""
-    return published_selections().filter(application__user=user).exists()
-
-
-def list_published_recipients(*, wave: Wave) -> QuerySet[SelectionOutcome]:
-    """The selected of the wave's published run, in lottery order (empty if unpublished)."""
-    return (
-        published_selections()
-        .filter(run__wave=wave)
-        .select_related("application")
-        .order_by("lottery_rank")
     )
 
 
