@@ -56,10 +56,10 @@ class StaffSessionMiddleware:
     def _end_if_expired(self, request: HttpRequest) -> HttpResponse | None:
         now = time.time()
         session = request.session
-        since = session.get(SINCE)
-        seen = session.get(SEEN, since)
+        since: float | None = session.get(SINCE)
+        seen: float | None = session.get(SEEN, since)
         idle = settings.BEKAL_STAFF_IDLE_MINUTES * 60
-        if since is not None and (
+        if since is not None and seen is not None and (
             now - since > settings.BEKAL_STAFF_SESSION_HOURS * 3600 or now - seen > idle
         ):
             record_event(

@@ -113,6 +113,28 @@ def test_publishing_before_the_review_is_refused_with_a_message(
     assert '<li class="error" role="status">' in page
 
 
+def test_running_a_wave_before_its_seed_is_committed_is_refused_with_a_message(office):
+    now = timezone.now()
+    office.post(
+        "/kantor/gelombang/",
+        {
+            "number": 23,
+            "name": "Gelombang 23",
+            "opens_at": local(now - dt.timedelta(hours=1)),
+            "closes_at": local(now + dt.timedelta(days=3)),
+            "announce_at": local(now + dt.timedelta(days=4)),
+            "national_quota": 10,
+        },
+    )
+    act(office, 23, "open")
+
+    response = office.post("/kantor/gelombang/23/run/", follow=True)
+
+    assert response.status_code == 200
+    assert "Gelombang ini belum memiliki seleksi" in response.content.decode()
+    assert not hasattr(Wave.objects.get(number=23), "selection_run")
+
+
 def test_a_regional_officer_cannot_manage_waves(client):
     officer = User.objects.create_user(
         email="disnaker@bekal.example",

@@ -23,6 +23,8 @@ from bekal.programmes.selectors import get_scheme_in_force
 from bekal.programmes.services import QuotaInput, close_wave, create_wave, open_wave
 from bekal.selection import selectors as selection
 from bekal.selection import services as runs
+from bekal.selection.errors import RunMissingError
+from bekal.selection.models import SelectionRun
 from bekal.web.refusals import refusal_status
 
 
@@ -136,6 +138,14 @@ _BACKGROUND = {
     "publish": gettext_lazy("The results are being published in the background."),
 }
 
+def _run(wave: Wave) -> SelectionRun:
+    """The wave's selection run, for a step that needs one."""
+    run = selection.get_run(wave=wave)
+    if run is None:
+        raise RunMissingError()
+    return run
+
+
 _ACTIONS: dict[str, Callable[[Wave, User], Any]] = {
     "open": lambda wave, actor: runs.carry_over_unselected(
         to_wave=open_wave(wave=wave, actor=actor), actor=actor
@@ -144,9 +154,9 @@ _ACTIONS: dict[str, Callable[[Wave, User], Any]] = {
         run=selection.get_run(wave=wave) or runs.create_run(wave=wave, actor=actor), actor=actor
     ),
     "close": lambda wave, actor: close_wave(wave=wave, actor=actor),
-    "run": lambda wave, actor: runs.request_run(run=selection.get_run(wave=wave), actor=actor),
-    "review": lambda wave, actor: runs.review_run(run=selection.get_run(wave=wave), actor=actor),
-    "publish": lambda wave, actor: request_publish(run=selection.get_run(wave=wave), actor=actor),
+    "run": lambda wave, actor: runs.request_run(run=_run(wave), actor=actor),
+    "review": lambda wave, actor: runs.review_run(run=_run(wave), actor=actor),
+    "publish": lambda wave, actor: request_publish(run=_run(wave), actor=actor),
 }
 
 
