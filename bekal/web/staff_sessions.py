@@ -59,8 +59,10 @@ class StaffSessionMiddleware:
         since: float | None = session.get(SINCE)
         seen: float | None = session.get(SEEN, since)
         idle = settings.BEKAL_STAFF_IDLE_MINUTES * 60
-        if since is not None and seen is not None and (
-            now - since > settings.BEKAL_STAFF_SESSION_HOURS * 3600 or now - seen > idle
+        if (
+            since is not None
+            and seen is not None
+            and (now - since > settings.BEKAL_STAFF_SESSION_HOURS * 3600 or now - seen > idle)
         ):
             record_event(
                 action="account.staff_session_ended",

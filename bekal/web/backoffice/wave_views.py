@@ -138,6 +138,7 @@ _BACKGROUND = {
     "publish": gettext_lazy("The results are being published in the background."),
 }
 
+
 def _run(wave: Wave) -> SelectionRun:
     """The wave's selection run, for a step that needs one."""
     run = selection.get_run(wave=wave)
