@@ -54,12 +54,13 @@ def get_published_outcome(*, user: User) -> SelectionOutcome | None:
     This is what the card code asks: `outcome.application.wave` is the wave and its
     scheme the card's rules.
     """
-    return (
+    outcome: SelectionOutcome | None = (
         published_selections()
         .filter(application__user=user)
         .select_related("run", "application__wave__scheme")
         .first()
     )
+    return outcome
 
 
 def get_published_result(*, application: WaveApplication) -> bool | None:

@@ -44,7 +44,7 @@ class StaffSessionMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and second_factor.is_staff_account(user):  # type: ignore[arg-type]
+        if user.is_authenticated and second_factor.is_staff_account(user):
             ended = self._end_if_expired(request)
             if ended is not None:
                 return ended

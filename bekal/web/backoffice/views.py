@@ -25,7 +25,7 @@ def staff_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not staff.is_staff_viewer(request.user):  # type: ignore[arg-type]
+        if not staff.is_staff_viewer(request.user):
             return render(
                 request,
                 "backoffice/refused.html",

@@ -32,10 +32,10 @@ def _refused(
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "portal/landing.html")
-    if staff.is_staff_viewer(request.user):  # type: ignore[arg-type]
+    if staff.is_staff_viewer(request.user):
         return redirect("backoffice:registrants")
-    journey = get_journey(user=request.user)  # type: ignore[arg-type]
-    training = get_training_overview(user=request.user)  # type: ignore[arg-type]
+    journey = get_journey(user=request.user)
+    training = get_training_overview(user=request.user)
     return render(request, "portal/home.html", {"journey": journey, "training": training})
 
 
@@ -123,7 +123,7 @@ def log_in(request: HttpRequest) -> HttpResponse:
             return _refused(request, "portal/login.html", {}, form, error)
         auth.login(request, user)
         response = redirect("portal:home")
-        if user.language != request.LANGUAGE_CODE:  # type: ignore[attr-defined]
+        if user.language != request.LANGUAGE_CODE:
             # Pages follow the language the person chose when signing up.
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME,
