@@ -82,6 +82,10 @@ class Env:
     #: S3-compatible bucket for identity documents. Unset: files under var/media.
     DOCUMENT_S3_BUCKET: str
     DOCUMENT_S3_ENDPOINT_URL: str
+    #: S3-compatible bucket for the published proofs of selections (the inputs files and
+    #: selected lists), shared by the worker that writes them and the web servers that
+    #: offer them. Unset: files under var/proofs. The endpoint is DOCUMENT_S3_ENDPOINT_URL.
+    PROOF_S3_BUCKET: str
     #: Dotted path of the SMS gateway backend (bekal.notifications.sms).
     SMS_BACKEND: str
     #: The HTTP SMS gateway (SMS_BACKEND=bekal.notifications.sms.HttpSmsBackend).
@@ -172,6 +176,7 @@ def read(*, mode: str) -> Env:
         DOCUMENT_RETENTION_DAYS=_int("DOCUMENT_RETENTION_DAYS", 30),
         DOCUMENT_S3_BUCKET=_str("DOCUMENT_S3_BUCKET"),
         DOCUMENT_S3_ENDPOINT_URL=_str("DOCUMENT_S3_ENDPOINT_URL"),
+        PROOF_S3_BUCKET=_str("PROOF_S3_BUCKET"),
         SMS_BACKEND=_str("SMS_BACKEND", "bekal.notifications.sms.OutboxOnlyBackend"),
         SMS_GATEWAY_URL=_str("SMS_GATEWAY_URL"),
         SMS_GATEWAY_API_KEY=_str("SMS_GATEWAY_API_KEY"),

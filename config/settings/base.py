@@ -204,6 +204,24 @@ STORAGES = {
             "OPTIONS": {"location": BASE_DIR / "var" / "documents"},
         }
     ),
+    # The published proof of each selection (the canonical inputs, the selected list):
+    # public documents, written by the publication job and offered on the wave's page.
+    "selection_proofs": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": ENV.PROOF_S3_BUCKET,
+                "endpoint_url": ENV.DOCUMENT_S3_ENDPOINT_URL or None,
+                "default_acl": "private",
+                "file_overwrite": False,
+            },
+        }
+        if ENV.PROOF_S3_BUCKET
+        else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": BASE_DIR / "var" / "proofs"},
+        }
+    ),
 }
 BEKAL_DOCUMENT_RETENTION_DAYS = ENV.DOCUMENT_RETENTION_DAYS
 BEKAL_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
