@@ -77,11 +77,8 @@ def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
         accounts.confirm_email(token=token, ip=client_ip(request))
     except DomainError as error:
         form = forms.EmailForm()
-        return render(
-            request,
-            "portal/confirm_failed.html",
-            {"error": str(error), "form": form},
-            status=400,
+        return render_refusal(
+            request, "portal/confirm_failed.html", {"error": str(error), "form": form}, error
         )
     messages.success(request, _("Your email address is confirmed. You can log in now."))
     return redirect("portal:login")
@@ -160,8 +157,8 @@ def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> Htt
     try:
         accounts.check_reset_link(uidb64=uidb64, token=token)
     except DomainError as error:
-        return render(
-            request, "portal/password_reset_invalid.html", {"error": str(error)}, status=400
+        return render_refusal(
+            request, "portal/password_reset_invalid.html", {"error": str(error)}, error
         )
     form = forms.NewPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
