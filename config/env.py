@@ -65,6 +65,9 @@ class Env:
     EMAIL_HOST_PASSWORD: str
     EMAIL_USE_TLS: bool
     DEFAULT_FROM_EMAIL: str
+    #: Emails a worker thread sends over one SMTP connection before opening a new one
+    #: (1: a connection per email). Relays often cap messages per connection.
+    SMTP_MESSAGES_PER_CONNECTION: int
     #: Show /dev/outbox, where every email and SMS can be read (demo and tests only).
     DEV_OUTBOX: bool
     #: Session and CSRF cookies only over HTTPS. Default: on unless DEBUG.
@@ -166,6 +169,7 @@ def read(*, mode: str) -> Env:
         EMAIL_HOST_USER=_str("EMAIL_HOST_USER"),
         EMAIL_HOST_PASSWORD=_str("EMAIL_HOST_PASSWORD"),
         EMAIL_USE_TLS=_bool("EMAIL_USE_TLS", True),
+        SMTP_MESSAGES_PER_CONNECTION=_int("SMTP_MESSAGES_PER_CONNECTION", 100),
         DEFAULT_FROM_EMAIL=_str("DEFAULT_FROM_EMAIL", "Bekal <no-reply@bekal.example>"),
         DEV_OUTBOX=_bool("DEV_OUTBOX", dev_like),
         SECURE_COOKIES=_bool("SECURE_COOKIES", mode == "prod"),

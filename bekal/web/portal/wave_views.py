@@ -14,6 +14,7 @@ from bekal.accounts.models import User
 from bekal.assessment.selectors import has_passed
 from bekal.core.errors import DomainError
 from bekal.programmes import selectors as programmes
+from bekal.programmes.errors import AlreadyJoinedError
 from bekal.programmes.models import Wave
 from bekal.programmes.services import join_wave
 from bekal.registration.selectors import get_profile
@@ -56,6 +57,8 @@ def wave_join(request: HttpRequest, number: int) -> HttpResponse:
     wave = get_object_or_404(Wave, number=number)
     try:
         join_wave(user=user, wave=wave, test_passed=has_passed(user=user))
+    except AlreadyJoinedError:
+        pass  # the same join sent again (a double tap, a retry): they are in, as it said
     except DomainError as error:
         messages.error(request, str(error))
         return redirect("portal:wave_list")
