@@ -57,7 +57,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             for field, field_errors in error.errors.items():
                 for message in field_errors:
                     form.add_error(field, message)
-            return render(request, "portal/sign_up.html", {"form": form}, status=400)
+            return render_refusal(request, "portal/sign_up.html", {"form": form}, error)
         request.session["pending_email"] = form.cleaned_data["email"]
         return redirect("portal:sign_up_done")
     status = 400 if request.method == "POST" else 200
@@ -172,7 +172,9 @@ def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> Htt
         except InvalidSignUpError as error:
             for message in error.errors.get("password", []):
                 form.add_error("password", message)
-            return render(request, "portal/password_reset_confirm.html", {"form": form}, status=400)
+            return render_refusal(
+                request, "portal/password_reset_confirm.html", {"form": form}, error
+            )
         messages.success(request, _("Your password has been changed. You can log in now."))
         return redirect("portal:login")
     return render(request, "portal/password_reset_confirm.html", {"form": form})
