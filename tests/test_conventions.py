@@ -1,5 +1,6 @@
 """Rules of the codebase, checked on every run."""
 
+import re
 import subprocess
 import sys
 from io import StringIO
@@ -57,3 +58,21 @@ def test_make_test_type_checks_every_package():
     ]
 
     assert unchecked == []
+
+
+def test_templates_hold_no_inline_style_or_script():
+    """CSS and JS live in static files: the Content-Security-Policy forbids inline code."""
+    inline = re.compile(
+        r"<style\b|\sstyle\s*=|<script\b(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")"
+        r"|\son[a-z]+\s*=\s*[\"']|javascript:",
+        re.IGNORECASE,
+    )
+
+    offenders = [
+        f"{template.relative_to(ROOT)}:{number}: {line.strip()[:100]}"
+        for template in (ROOT / "bekal").rglob("templates/**/*.html")
+        for number, line in enumerate(template.read_text("utf-8").splitlines(), start=1)
+        if inline.search(line)
+    ]
+
+    assert offenders == []
