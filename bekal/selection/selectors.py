@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import IO
 
-from django.db import connection
+from django.db import connection, transaction
 
 from bekal.accounts.models import User
-from bekal.programmes.models import Wave, WaveApplication
+from bekal.programmes.models import Scheme, Wave, WaveApplication
+from bekal.programmes.rules import rules_for
 from bekal.selection import proof_log, publication
 from bekal.selection.eligibility import (
     ApplicantDecision,
     decisions_sql,
+    preview_sql,
     published_selections,
     rules_of,
 )
@@ -46,6 +49,37 @@ def check_applicant(*, wave: Wave, user: User) -> ApplicantDecision | None:
         scheme_id=wave.scheme_id,
         scheme_version=wave.scheme.version,
         rules_version=rules.version,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class EligibilityPreview:
+    rules_version: str
+    registrants: int
+    eligible: int
+    #: regency/city code -> (registrants, eligible)
+    regencies: dict[str, tuple[int, int]]
+
+
+def preview_eligibility(*, scheme: Scheme, closing: dt.date) -> EligibilityPreview:
+    """How many registrants a scheme's rules (a saved version, or a draft: an unsaved
+    Scheme with changed fields) would admit in a wave closing on `closing`, by
+    regency/city: one scan of every registrant's facts (bekal.selection.facts).
+
+    Wave-bound facts are read as for a wave with no applicants of its own: selected in
+    any published wave of the same scheme year counts as already selected. Nothing is
+    stored."""
+    rules = rules_for(scheme)
+    sql, params = preview_sql(scheme, closing, rules)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(sql, params)
+        regencies = {code: (n, eligible) for code, n, eligible in cursor.fetchall()}
+    return EligibilityPreview(
+        rules_version=rules.version,
+        registrants=sum(n for n, _ in regencies.values()),
+        eligible=sum(e for _, e in regencies.values()),
+        regencies=regencies,
     )
 
 
