@@ -22,10 +22,10 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
-from bench.signup import ROOT, read_wrk, start_wrk, wait_until_up, with_database
+from bench.database import bench_database
+from bench.signup import ROOT, read_wrk, start_wrk, wait_until_up
 
 
 def children(pid: int) -> list[int]:
@@ -84,99 +84,86 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8766)
     args = parser.parse_args()
 
-    from bench.smtp_sink import SmtpSink
-    from config import database
-
-    server_url = os.environ.get("DATABASE_URL") or database.start_embedded()
-    bench_db = f"bekal_chaos_{os.getpid()}"
-    admin_url = with_database(server_url, "postgres")
-    bench_url = with_database(server_url, bench_db)
-
     import psycopg
 
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{bench_db}"')
+    from bench.smtp_sink import SmtpSink
+
     sink = SmtpSink().start()
     connections = 2 * args.workers
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.prod",
-        "DATABASE_URL": bench_url,
-        "SECRET_KEY": "chaos-secret-key-" + uuid.uuid4().hex,
-        "PII_KEYS": "chaos-pii-key-" + uuid.uuid4().hex,
-        "BLIND_INDEX_KEY": "chaos-blind-index-" + uuid.uuid4().hex,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_COOKIES": "false",
-        "SSL_REDIRECT": "false",
-        "SITE_URL": f"http://127.0.0.1:{args.port}",
-        "DEBUG": "false",
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(sink.port),
-        "EMAIL_USE_TLS": "false",
-        "WAITING_ROOM_CAPACITY": str(max(1, args.workers - 1)),
-    }
     base = f"http://127.0.0.1:{args.port}"
     gunicorn = worker = None
     events: list[str] = []
-    try:
-        for command in (["migrate", "-v", "0"], ["collectstatic", "--noinput", "-v", "0"]):
-            subprocess.run([sys.executable, "manage.py", *command], env=env, cwd=ROOT, check=True)
-        gunicorn = subprocess.Popen(
-            [
-                sys.executable, "-m", "gunicorn", "config.wsgi:application",
-                "--workers", str(args.workers), "--bind", f"127.0.0.1:{args.port}",
-                "--log-level", "critical", "--backlog", "2048",
-            ],
-            env=env, cwd=ROOT,
-        )  # fmt: skip
-        wait_until_up(base, gunicorn)
-        worker = start_worker(env)
-        load = os.getloadavg()[0]
-        print(
-            f"Surge: wrk, {3 * connections} people through the waiting room, {args.duration:.0f} s"
-        )
-        wrk, out_path = start_wrk(
-            base, mode="queue", connections=3 * connections, seconds=args.duration
-        )
-        step = args.duration / 5
-        time.sleep(step)
-        victim = children(gunicorn.pid)[0]
-        os.kill(victim, signal.SIGKILL)
-        events.append(f"kill -9 gunicorn worker {victim}")
-        time.sleep(step)
-        os.kill(worker.pid, signal.SIGKILL)
-        worker.wait()
-        events.append(f"kill -9 job worker {worker.pid}")
-        worker = start_worker(env)
-        time.sleep(step)
-        restart_postgres()
-        events.append("PostgreSQL restarted")
-        for event in events:
-            print(f"  {event}")
-        wrk.wait()
-        run = read_wrk(out_path, args.duration)
-        answered = [row[0] for row in run.signed_up]
-        print(f"Waiting for every confirmation email ({len(answered)} sign-ups answered)...")
-        deadline = time.monotonic() + 300
-        while unsent(bench_url, answered) and time.monotonic() < deadline:
-            time.sleep(2)
-        time.sleep(3)  # a duplicate still in flight would arrive now
-        with psycopg.connect(bench_url) as conn:
-            no_user = conn.execute(
-                "SELECT count(*) FROM unnest(%s::text[]) AS a(email)"
-                " WHERE NOT EXISTS (SELECT 1 FROM accounts_user u WHERE u.email = a.email)",
-                [answered],
-            ).fetchone()[0]
-    finally:
-        for process in (worker, gunicorn):
-            if process is not None and process.poll() is None:
-                process.terminate()
-                process.wait(timeout=60)
-        received = sink.messages
-        sink.stop()
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{bench_db}" WITH (FORCE)')
-
+    with bench_database("chaos") as db:
+        env = {
+            **os.environ,
+            **db.settings_env(
+                SECURE_COOKIES="false",
+                SSL_REDIRECT="false",
+                SITE_URL=base,
+                EMAIL_HOST="127.0.0.1",
+                EMAIL_PORT=str(sink.port),
+                EMAIL_USE_TLS="false",
+                WAITING_ROOM_CAPACITY=str(max(1, args.workers - 1)),
+            ),
+        }
+        bench_url = db.url
+        try:
+            for command in (["migrate", "-v", "0"], ["collectstatic", "--noinput", "-v", "0"]):
+                subprocess.run(
+                    [sys.executable, "manage.py", *command], env=env, cwd=ROOT, check=True
+                )
+            gunicorn = subprocess.Popen(
+                [
+                    sys.executable, "-m", "gunicorn", "config.wsgi:application",
+                    "--workers", str(args.workers), "--bind", f"127.0.0.1:{args.port}",
+                    "--log-level", "critical", "--backlog", "2048",
+                ],
+                env=env, cwd=ROOT,
+            )  # fmt: skip
+            wait_until_up(base, gunicorn)
+            worker = start_worker(env)
+            load = os.getloadavg()[0]
+            people = 3 * connections
+            print(f"Surge: wrk, {people} people through the waiting room, {args.duration:.0f} s")
+            wrk, out_path = start_wrk(
+                base, mode="queue", connections=3 * connections, seconds=args.duration
+            )
+            step = args.duration / 5
+            time.sleep(step)
+            victim = children(gunicorn.pid)[0]
+            os.kill(victim, signal.SIGKILL)
+            events.append(f"kill -9 gunicorn worker {victim}")
+            time.sleep(step)
+            os.kill(worker.pid, signal.SIGKILL)
+            worker.wait()
+            events.append(f"kill -9 job worker {worker.pid}")
+            worker = start_worker(env)
+            time.sleep(step)
+            restart_postgres()
+            events.append("PostgreSQL restarted")
+            for event in events:
+                print(f"  {event}")
+            wrk.wait()
+            run = read_wrk(out_path, args.duration)
+            answered = [row[0] for row in run.signed_up]
+            print(f"Waiting for every confirmation email ({len(answered)} sign-ups answered)...")
+            deadline = time.monotonic() + 300
+            while unsent(bench_url, answered) and time.monotonic() < deadline:
+                time.sleep(2)
+            time.sleep(3)  # a duplicate still in flight would arrive now
+            with psycopg.connect(bench_url) as conn:
+                no_user = conn.execute(
+                    "SELECT count(*) FROM unnest(%s::text[]) AS a(email)"
+                    " WHERE NOT EXISTS (SELECT 1 FROM accounts_user u WHERE u.email = a.email)",
+                    [answered],
+                ).fetchone()[0]
+        finally:
+            for process in (worker, gunicorn):
+                if process is not None and process.poll() is None:
+                    process.terminate()
+                    process.wait(timeout=60)
+            received = sink.messages
+    sink.stop()
     # Only confirmation emails go to these addresses (each is signed up once).
     per_address = collections.Counter(rcpt for _, rcpts, _ in received for rcpt in rcpts)
     never = sum(1 for address in answered if per_address[address] == 0)

@@ -31,18 +31,14 @@ import resource
 import subprocess
 import sys
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def with_database(url: str, name: str) -> str:
-    return urlunparse(urlparse(url)._replace(path=f"/{name}"))
+from bench.database import bench_database  # noqa: E402
 
 
 def peak_mib() -> float:
@@ -379,30 +375,15 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    from config import database
-
-    server_url = os.environ.get("DATABASE_URL") or database.start_embedded()
-    bench_db = f"bekal_bench_selection_{os.getpid()}"
-    admin_url = with_database(server_url, "postgres")
     import psycopg
 
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{bench_db}"')
-        superuser = conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-        bulk = bool(superuser.fetchone()[0])
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "config.settings.prod",
-            "DATABASE_URL": with_database(server_url, bench_db),
-            "SECRET_KEY": "bench-secret-key-" + uuid.uuid4().hex,
-            "PII_KEYS": "bench-pii-key-" + uuid.uuid4().hex,
-            "BLIND_INDEX_KEY": "bench-blind-index-" + uuid.uuid4().hex,
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "DEBUG": "false",
-        }
-    )
-    setup: dict[str, float] = {}
-    try:
+    with bench_database("selection", keep=args.keep) as db:
+        with psycopg.connect(db.admin_url, autocommit=True) as conn:
+            superuser = conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+            bulk = bool(superuser.fetchone()[0])
+        os.environ.update(db.settings_env())
+        bench_db = db.name
+        setup: dict[str, float] = {}
         start = time.perf_counter()
         subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, check=True)
         import django
@@ -423,15 +404,6 @@ def main() -> None:
         print("Running the DuckDB reference...", flush=True)
         reference = run_reference(generated)
         report(generated, bekal, reference, setup)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if args.keep:
-            print(f"Kept the database {bench_db}.")
-        else:
-            with psycopg.connect(admin_url, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{bench_db}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

@@ -31,10 +31,11 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.database import bench_database  # noqa: E402
+
 LUA = ROOT / "bench" / "signup.lua"
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
 
@@ -180,11 +181,6 @@ def wait_until_up(base: str, process: subprocess.Popen, timeout: float = 60) -> 
     raise SystemExit("gunicorn did not answer in time")
 
 
-def with_database(url: str, name: str) -> str:
-    parts = urlparse(url)
-    return urlunparse(parts._replace(path=f"/{name}"))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=20.0, help="measured seconds")
@@ -198,82 +194,71 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    from config import database
-
-    server_url = os.environ.get("DATABASE_URL") or database.start_embedded()
-    bench_db = f"bekal_bench_{os.getpid()}"
-    admin_url = with_database(server_url, "postgres")
-    bench_url = with_database(server_url, bench_db)
-
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{bench_db}"')
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.prod",
-        "DATABASE_URL": bench_url,
-        "SECRET_KEY": "bench-secret-key-" + uuid.uuid4().hex,
-        "PII_KEYS": "bench-pii-key-" + uuid.uuid4().hex,
-        "BLIND_INDEX_KEY": "bench-blind-index-" + uuid.uuid4().hex,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_COOKIES": "false",
-        "SSL_REDIRECT": "false",  # plain HTTP on loopback; TLS ends at the load balancer
-        "SITE_URL": f"http://127.0.0.1:{args.port}",
-        "DEBUG": "false",
-    }
     base = f"http://127.0.0.1:{args.port}"
     # Saturation: a few more connections than workers keep every worker busy. The waiting
     # room's capacity is the production default: all other workers busy (config/env.py).
     connections = 2 * args.workers
-    env["WAITING_ROOM_CAPACITY"] = str(max(1, args.workers - 1))
-    gunicorn = None
-    try:
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "-v", "0"], env=env, cwd=ROOT, check=True
-        )
-        # The sign-up page links its CSS by the cache-busted name collectstatic records.
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-            env=env,
-            cwd=ROOT,
-            check=True,
-        )
-        print(f"Measuring Argon2id hashes per second on one core ({os.cpu_count()} cores)...")
-        per_core = argon2_hashes_per_second()
-        gunicorn = subprocess.Popen(
-            [
-                sys.executable, "-m", "gunicorn", "config.wsgi:application",
-                "--workers", str(args.workers), "--bind", f"127.0.0.1:{args.port}",
-                "--log-level", "warning", "--backlog", "2048",
-            ],
-            env=env,
-            cwd=ROOT,
-        )  # fmt: skip
-        wait_until_up(base, gunicorn)
-        load = os.getloadavg()[0]
-        print(f"Saturating: wrk, {connections} connections, {args.duration:.0f} s...")
-        run_wrk(base, mode="load", connections=connections, seconds=3)  # warm-up
-        full = run_wrk(base, mode="load", connections=connections, seconds=args.duration)
-        # 80% of that: each connection pauses so that together they offer 0.8 x the rate.
-        pace = int(connections / (0.8 * max(full.rate, 0.1)) * 1000 - full.latency_ms[3])
-        print(f"At 80% load: {connections} connections pausing {pace} ms between sign-ups...")
-        eighty = run_wrk(
-            base, mode="load", connections=connections, seconds=args.duration, pace_ms=max(pace, 0)
-        )
-        over = None
-        if args.overload:
-            print(f"Overload: {10 * connections} people at once through the waiting room...")
-            over = run_wrk(base, mode="queue", connections=10 * connections, seconds=args.duration)
-        load_after = os.getloadavg()[0]
-        everyone = [row[0] for run in (full, eighty, over) if run for row in run.signed_up]
-        no_user, no_email = lost(bench_url, everyone)
-    finally:
-        if gunicorn is not None:
-            gunicorn.terminate()
-            gunicorn.wait(timeout=30)
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{bench_db}" WITH (FORCE)')
+    with bench_database("signup") as db:
+        env = {
+            **os.environ,
+            **db.settings_env(
+                SECURE_COOKIES="false",
+                SSL_REDIRECT="false",  # plain HTTP on loopback; TLS ends at the load balancer
+                SITE_URL=base,
+                WAITING_ROOM_CAPACITY=str(max(1, args.workers - 1)),
+            ),
+        }
+        gunicorn = None
+        try:
+            subprocess.run(
+                [sys.executable, "manage.py", "migrate", "-v", "0"], env=env, cwd=ROOT, check=True
+            )
+            # The sign-up page links its CSS by the cache-busted name collectstatic records.
+            subprocess.run(
+                [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+                env=env,
+                cwd=ROOT,
+                check=True,
+            )
+            print(f"Measuring Argon2id hashes per second on one core ({os.cpu_count()} cores)...")
+            per_core = argon2_hashes_per_second()
+            gunicorn = subprocess.Popen(
+                [
+                    sys.executable, "-m", "gunicorn", "config.wsgi:application",
+                    "--workers", str(args.workers), "--bind", f"127.0.0.1:{args.port}",
+                    "--log-level", "warning", "--backlog", "2048",
+                ],
+                env=env,
+                cwd=ROOT,
+            )  # fmt: skip
+            wait_until_up(base, gunicorn)
+            load = os.getloadavg()[0]
+            print(f"Saturating: wrk, {connections} connections, {args.duration:.0f} s...")
+            run_wrk(base, mode="load", connections=connections, seconds=3)  # warm-up
+            full = run_wrk(base, mode="load", connections=connections, seconds=args.duration)
+            # 80% of that: each connection pauses so that together they offer 0.8 x the rate.
+            pace = int(connections / (0.8 * max(full.rate, 0.1)) * 1000 - full.latency_ms[3])
+            print(f"At 80% load: {connections} connections pausing {pace} ms between sign-ups...")
+            eighty = run_wrk(
+                base,
+                mode="load",
+                connections=connections,
+                seconds=args.duration,
+                pace_ms=max(pace, 0),
+            )
+            over = None
+            if args.overload:
+                print(f"Overload: {10 * connections} people at once through the waiting room...")
+                over = run_wrk(
+                    base, mode="queue", connections=10 * connections, seconds=args.duration
+                )
+            load_after = os.getloadavg()[0]
+            everyone = [row[0] for run in (full, eighty, over) if run for row in run.signed_up]
+            no_user, no_email = lost(db.url, everyone)
+        finally:
+            if gunicorn is not None:
+                gunicorn.terminate()
+                gunicorn.wait(timeout=30)
 
     cores = os.cpu_count() or 1
     ceiling = per_core * cores

@@ -73,8 +73,6 @@ class Env:
     DEV_OUTBOX: bool
     #: Session and CSRF cookies only over HTTPS. Default: on unless DEBUG.
     SECURE_COOKIES: bool
-    #: How many gunicorn workers serve the app (see README, "Serving in production").
-    WEB_CONCURRENCY: int
     #: The waiting room's capacity: guarded requests in flight at once across all app
     #: servers. A request reaches Bekal only when a sync worker is free, so the sign of a
     #: full server is all its other workers busy: the sum over servers of their workers
@@ -183,7 +181,7 @@ def read(*, mode: str) -> Env:
         DEFAULT_FROM_EMAIL=_str("DEFAULT_FROM_EMAIL", "Bekal <no-reply@bekal.example>"),
         DEV_OUTBOX=_bool("DEV_OUTBOX", dev_like),
         SECURE_COOKIES=_bool("SECURE_COOKIES", mode == "prod"),
-        WEB_CONCURRENCY=_int("WEB_CONCURRENCY", 4),
+        # WEB_CONCURRENCY is gunicorn's own variable (its workers on this server).
         WAITING_ROOM_CAPACITY=_int("WAITING_ROOM_CAPACITY", max(1, _int("WEB_CONCURRENCY", 4) - 1)),
         WAITING_ROOM_PATHS=_list("WAITING_ROOM_PATHS", ["/daftar/"]),
         TEST_DATABASE_NAME=_str("TEST_DATABASE_NAME", "test_bekal"),

@@ -140,7 +140,7 @@ def _refresh(scope: str, params: Sequence[Any]) -> int:
             """,
             list(params),
         )
-        written = cursor.rowcount
+        written: int = cursor.rowcount
         if scope:
             cursor.execute(
                 f"""

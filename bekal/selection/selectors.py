@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import IO
 
 from django.db import connection, transaction
-from django.db.models import QuerySet
 
 from bekal.accounts.models import User
 from bekal.programmes.models import Scheme, Wave, WaveApplication
@@ -21,12 +20,7 @@ from bekal.selection.eligibility import (
     rules_of,
 )
 from bekal.selection.errors import RunNotPublishedError
-from bekal.selection.models import (
-    EligibilityDecision,
-    ProofLogEntry,
-    SelectionOutcome,
-    SelectionRun,
-)
+from bekal.selection.models import ProofLogEntry, SelectionOutcome, SelectionRun
 from bekal.selection.proof_checks import check_published_run
 from bekal.selection.verification import Verification
 
@@ -89,11 +83,6 @@ def preview_eligibility(*, scheme: Scheme, closing: dt.date) -> EligibilityPrevi
     )
 
 
-def get_decision(*, wave: Wave, user: User) -> EligibilityDecision | None:
-    """The stored decision of the wave's last evaluation for this applicant."""
-    return EligibilityDecision.objects.filter(wave=wave, user=user).first()
-
-
 def get_run(*, wave: Wave) -> SelectionRun | None:
     return SelectionRun.objects.filter(wave=wave).first()
 
@@ -104,12 +93,13 @@ def get_published_outcome(*, user: User) -> SelectionOutcome | None:
     This is what the card code asks: `outcome.application.wave` is the wave and its
     scheme the card's rules.
     """
-    return (
+    outcome: SelectionOutcome | None = (
         published_selections()
         .filter(application__user=user)
         .select_related("run", "application__wave__scheme")
         .first()
     )
+    return outcome
 
 
 def get_published_result(*, application: WaveApplication) -> bool | None:
@@ -121,21 +111,6 @@ def get_published_result(*, application: WaveApplication) -> bool | None:
         )
         .values_list("selected", flat=True)
         .first()
-    )
-
-
-def is_recipient(*, user: User) -> bool:
-    """Selected in any published run."""
-    return published_selections().filter(application__user=user).exists()
-
-
-def list_published_recipients(*, wave: Wave) -> QuerySet[SelectionOutcome]:
-    """The selected of the wave's published run, in lottery order (empty if unpublished)."""
-    return (
-        published_selections()
-        .filter(run__wave=wave)
-        .select_related("application")
-        .order_by("lottery_rank")
     )
 
 

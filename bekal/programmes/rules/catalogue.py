@@ -6,7 +6,12 @@ officials and DPRD, village heads and officials, BUMN/BUMD boards (DOMAIN.md).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bekal.programmes.rules import LIST_BITS, Rule
+
+if TYPE_CHECKING:
+    from bekal.programmes.models import Scheme
 
 #: Ages compare birth dates with the closing date's bounds (the facts' latest_birth_date:
 #: the closing date min_age years before; earliest_birth_date: the day after the closing
@@ -68,3 +73,29 @@ EARLIER_RECIPIENT = Rule(
 ALREADY_SELECTED = Rule("already_selected", "already_selected", ("already_selected",))
 KK_LIMIT = Rule("kk_limit", "kk_recipients >= max_per_kk", ("kk_recipients", "max_per_kk"))
 REVOKED_CARD = Rule("revoked_card", "revoked", ("revoked",))
+
+
+def scheme_rules(scheme: Scheme) -> list[Rule]:
+    """The rules of the 2020 and the 2023 schemes, which differ only in their data.
+
+    The scheme row decides the ages (no upper age in 2020) and whether other social
+    assistance and earlier recipients exclude. A scheme year whose rules come to differ
+    declares its own list in its module, under a new VERSION.
+    """
+    rules = [
+        TOO_YOUNG,
+        TOO_OLD,
+        NOT_VERIFIED,
+        NOT_CITIZEN,
+        TEST_NOT_PASSED,
+        IN_SCHOOL,
+        ON_STUDENT_LIST,
+        EXCLUDED_OCCUPATION_DECLARED,
+        *ON_OCCUPATION_LISTS,
+    ]
+    if scheme.excludes_social_assistance_recipients:
+        rules.append(SOCIAL_ASSISTANCE)
+    if scheme.excludes_earlier_recipients:
+        rules.append(EARLIER_RECIPIENT)
+    rules += [ALREADY_SELECTED, KK_LIMIT, REVOKED_CARD]
+    return rules

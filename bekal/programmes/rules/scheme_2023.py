@@ -23,20 +23,4 @@ VERSION = "2023.2"
 
 
 def rule_set(scheme: Scheme) -> list[Rule]:
-    rules = [
-        c.TOO_YOUNG,
-        c.TOO_OLD,
-        c.NOT_VERIFIED,
-        c.NOT_CITIZEN,
-        c.TEST_NOT_PASSED,
-        c.IN_SCHOOL,
-        c.ON_STUDENT_LIST,
-        c.EXCLUDED_OCCUPATION_DECLARED,
-        *c.ON_OCCUPATION_LISTS,
-    ]
-    if scheme.excludes_social_assistance_recipients:
-        rules.append(c.SOCIAL_ASSISTANCE)
-    if scheme.excludes_earlier_recipients:
-        rules.append(c.EARLIER_RECIPIENT)
-    rules += [c.ALREADY_SELECTED, c.KK_LIMIT, c.REVOKED_CARD]
-    return rules
+    return c.scheme_rules(scheme)

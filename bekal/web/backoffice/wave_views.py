@@ -23,6 +23,9 @@ from bekal.programmes.selectors import get_scheme_in_force
 from bekal.programmes.services import QuotaInput, close_wave, create_wave, open_wave
 from bekal.selection import selectors as selection
 from bekal.selection import services as runs
+from bekal.selection.errors import RunMissingError
+from bekal.selection.models import SelectionRun
+from bekal.web.refusals import refusal_status
 
 
 def programme_office(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -91,6 +94,7 @@ def _actor(request: HttpRequest) -> User:
 @programme_office
 def waves(request: HttpRequest) -> HttpResponse:
     form = WaveForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -107,10 +111,11 @@ def waves(request: HttpRequest) -> HttpResponse:
             )
         except DomainError as error:
             form.add_error(None, str(error))
+            status = refusal_status(error)
         else:
             return redirect("backoffice:wave", number=wave.number)
     listing = Wave.objects.select_related("scheme").order_by("-number")
-    return render(request, "backoffice/waves.html", {"waves": listing, "form": form})
+    return render(request, "backoffice/waves.html", {"waves": listing, "form": form}, status=status)
 
 
 @programme_office
@@ -133,6 +138,15 @@ _BACKGROUND = {
     "publish": gettext_lazy("The results are being published in the background."),
 }
 
+
+def _run(wave: Wave) -> SelectionRun:
+    """The wave's selection run, for a step that needs one."""
+    run = selection.get_run(wave=wave)
+    if run is None:
+        raise RunMissingError()
+    return run
+
+
 _ACTIONS: dict[str, Callable[[Wave, User], Any]] = {
     "open": lambda wave, actor: runs.carry_over_unselected(
         to_wave=open_wave(wave=wave, actor=actor), actor=actor
@@ -141,9 +155,9 @@ _ACTIONS: dict[str, Callable[[Wave, User], Any]] = {
         run=selection.get_run(wave=wave) or runs.create_run(wave=wave, actor=actor), actor=actor
     ),
     "close": lambda wave, actor: close_wave(wave=wave, actor=actor),
-    "run": lambda wave, actor: runs.request_run(run=selection.get_run(wave=wave), actor=actor),
-    "review": lambda wave, actor: runs.review_run(run=selection.get_run(wave=wave), actor=actor),
-    "publish": lambda wave, actor: request_publish(run=selection.get_run(wave=wave), actor=actor),
+    "run": lambda wave, actor: runs.request_run(run=_run(wave), actor=actor),
+    "review": lambda wave, actor: runs.review_run(run=_run(wave), actor=actor),
+    "publish": lambda wave, actor: request_publish(run=_run(wave), actor=actor),
 }
 
 
