@@ -230,10 +230,10 @@ BEKAL_WAITING_ROOM_PATHS = ENV.WAITING_ROOM_PATHS
 # Never guarded: staff pages, the partner API, static files, language switch.
 BEKAL_WAITING_ROOM_EXEMPT = ["/kantor/", "/admin/", "/meja/", "/api/", "/static/", "/i18n/"]
 # Seconds between a waiting page's refreshes (its Retry-After).
-BEKAL_WAITING_ROOM_RETRY_SECONDS = 2
+BEKAL_WAITING_ROOM_RETRY_SECONDS = 1
 # A place let in is held this long for its holder to come back (a refresh away) before
 # the line moves past it; the line moves by the free places besides those held.
-BEKAL_WAITING_ROOM_HOLD_SECONDS = 5
+BEKAL_WAITING_ROOM_HOLD_SECONDS = 3
 # How long an admission ticket lets its holder through (a form filled in slowly).
 BEKAL_WAITING_ROOM_TICKET_SECONDS = 30 * 60
 # A place in line lapses if not claimed within this long.

@@ -27,6 +27,7 @@ PLACE = re.compile(r'data-place="(\d+)"')
 def small_room(settings: Any) -> None:
     settings.BEKAL_WAITING_ROOM_CAPACITY = 2
     settings.BEKAL_WAITING_ROOM_HOLD_SECONDS = 600
+    settings.BEKAL_WAITING_ROOM_RETRY_SECONDS = 2
     settings.BEKAL_WAITING_ROOM_PATHS = ["/daftar/"]
 
 

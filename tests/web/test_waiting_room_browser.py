@@ -29,6 +29,7 @@ def test_a_person_waits_in_line_is_let_in_by_the_refresh_and_signs_up(
 ) -> None:
     settings.BEKAL_WAITING_ROOM_CAPACITY = 1
     settings.BEKAL_WAITING_ROOM_HOLD_SECONDS = 600
+    settings.BEKAL_WAITING_ROOM_RETRY_SECONDS = 2
     settings.BEKAL_WAITING_ROOM_PATHS = ["/daftar/"]
     busy_elsewhere(1)
 
