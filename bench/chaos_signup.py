@@ -149,7 +149,13 @@ def main() -> None:
             print(f"Waiting for every confirmation email ({len(answered)} sign-ups answered)...")
             deadline = time.monotonic() + 300
             while unsent(bench_url, answered) and time.monotonic() < deadline:
+                if worker.poll() is not None:
+                    # As a supervisor (systemd, Kubernetes) does: a worker that exited is
+                    # started again.
+                    print(f"  the job worker exited (status {worker.returncode}); started again")
+                    worker = start_worker(env)
                 time.sleep(2)
+            left = unsent(bench_url, answered)
             time.sleep(3)  # a duplicate still in flight would arrive now
             with psycopg.connect(bench_url) as conn:
                 no_user = conn.execute(
@@ -175,6 +181,7 @@ def main() -> None:
     print(f"  sign-ups answered       {len(answered)} (confirmation redirect)")
     print(f"  lost                    {no_user} without a user row, {never} never emailed")
     print(f"  duplicate emails        {twice}")
+    print(f"  not sent in 5 minutes   {left} (outbox rows still waiting)")
     print(f"  5xx during the chaos    {fives}")
     print(f"  statuses                {dict(sorted(run.statuses.items()))}")
 
