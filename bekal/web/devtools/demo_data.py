@@ -49,6 +49,7 @@ from bekal.web.devtools.demo_registrants import (
     create_demo_registrants,
     create_registrant,
 )
+from bekal.web.links import wave_list_link
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ def load_demo_data(*, regencies: tuple[str, ...] = DEMO_REGENCIES) -> list[DemoL
     courses = load_demo_catalogue(admin=admin)
     holders = load_card_holders(admin=admin, regencies=regencies)
     load_trainings(holders=holders, courses=courses)
+    ensure_open_wave(admin=admin)
     return [PARTICIPANT, CARD_HOLDER, ADMIN, OFFICER]
 
 
@@ -166,7 +168,7 @@ def _select(people: list[User], *, admin: User) -> None:
         national_quota=len(people),
         actor=admin,
     )
-    wave = programmes.open_wave(wave=wave, actor=admin)
+    wave = programmes.open_wave(wave=wave, actor=admin, waves_link=None)
     run = selection.commit_seed(run=selection.create_run(wave=wave, actor=admin), actor=admin)
     for person in people:
         programmes.join_wave(user=person, wave=wave, test_passed=True)
@@ -215,6 +217,38 @@ def load_card_holders(*, admin: User, regencies: tuple[str, ...] = DEMO_REGENCIE
         if card.status == Card.Status.ACTIVE:
             holders.append(person)
     return holders
+
+
+# --- the open wave ---------------------------------------------------------------------
+
+#: How long the demo's open wave stays open, and its national quota.
+OPEN_WAVE_DAYS = 30
+OPEN_WAVE_QUOTA = 10_000
+
+
+@transaction.atomic
+def ensure_open_wave(*, admin: User) -> Wave:
+    """A wave open for a month with its lottery seed committed, so a participant who
+    passes the test can join it. Idempotent: while a wave is open, nothing is added.
+    Opening it tells the demo's registrants who passed the test (see the outbox)."""
+    opened = Wave.objects.filter(status=Wave.Status.OPEN).order_by("-number").first()
+    if opened is not None:
+        return opened
+    now = timezone.now()
+    number = (Wave.objects.aggregate(last=Max("number"))["last"] or 0) + 1
+    wave = programmes.create_wave(
+        scheme=get_scheme_in_force(),
+        number=number,
+        name=f"Gelombang {number}",
+        opens_at=now - dt.timedelta(hours=1),
+        closes_at=now + dt.timedelta(days=OPEN_WAVE_DAYS),
+        announce_at=now + dt.timedelta(days=OPEN_WAVE_DAYS, hours=12),
+        national_quota=OPEN_WAVE_QUOTA,
+        actor=admin,
+    )
+    selection.open_wave_with_carry_over(wave=wave, actor=admin, waves_link=wave_list_link())
+    selection.commit_seed(run=selection.create_run(wave=wave, actor=admin), actor=admin)
+    return Wave.objects.get(pk=wave.pk)
 
 
 # --- their trainings ---------------------------------------------------------------------
