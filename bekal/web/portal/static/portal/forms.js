@@ -1,0 +1,57 @@
+/* Bekal: what every form of the site does, loaded with `defer` on every page.
+ *
+ * 1. A submit button, once pressed, is disabled until the page is shown again: a double
+ *    tap sends the form once. It is disabled just after the browser has read the form
+ *    (so the button's own name and value are still sent), enabled again when the page
+ *    comes back from the back/forward cache, and after a while in case the answer was
+ *    not a new page (a file download).
+ * 2. A button with `data-wait-seconds` (disabled by the server until a moment) is
+ *    enabled when the wait is over, and the text it points to with aria-describedby
+ *    becomes its `data-ready-text`.
+ */
+(function () {
+  "use strict";
+
+  var RESTORE_AFTER_MS = 10000;
+  var MARK = "data-disabled-on-submit";
+
+  function restore() {
+    var pressed = document.querySelectorAll("[" + MARK + "]");
+    for (var i = 0; i < pressed.length; i++) {
+      pressed[i].disabled = false;
+      pressed[i].removeAttribute(MARK);
+    }
+  }
+
+  document.addEventListener("submit", function (event) {
+    if (event.defaultPrevented) {
+      return;
+    }
+    var form = event.target;
+    var buttons = event.submitter ? [event.submitter] : form.querySelectorAll("[type=submit]");
+    window.setTimeout(function () {
+      for (var i = 0; i < buttons.length; i++) {
+        if (!buttons[i].disabled) {
+          buttons[i].disabled = true;
+          buttons[i].setAttribute(MARK, "");
+        }
+      }
+      window.setTimeout(restore, RESTORE_AFTER_MS);
+    }, 0);
+  });
+
+  window.addEventListener("pageshow", restore);
+
+  var waiting = document.querySelectorAll("button[data-wait-seconds]");
+  Array.prototype.forEach.call(waiting, function (button) {
+    var seconds = parseInt(button.getAttribute("data-wait-seconds"), 10) || 0;
+    window.setTimeout(function () {
+      button.disabled = false;
+      var help = document.getElementById(button.getAttribute("aria-describedby") || "");
+      var ready = button.getAttribute("data-ready-text");
+      if (help && ready) {
+        help.textContent = ready;
+      }
+    }, seconds * 1000);
+  });
+})();
