@@ -21,6 +21,7 @@ from bekal.core.errors import DomainError
 from bekal.programmes.models import Wave
 from bekal.programmes.selectors import get_scheme_in_force
 from bekal.programmes.services import QuotaInput, close_wave, create_wave
+from bekal.regions.selectors import get_regency_names
 from bekal.selection import selectors as selection
 from bekal.selection import services as runs
 from bekal.web.links import wave_list_link
@@ -122,13 +123,20 @@ def waves(request: HttpRequest) -> HttpResponse:
 @programme_office
 def wave(request: HttpRequest, number: int) -> HttpResponse:
     found = get_object_or_404(Wave.objects.select_related("scheme"), number=number)
+    run = selection.get_run(wave=found)
+    by_regency: dict[str, Any] = (run.counts or {}).get("regencies", {}) if run else {}
+    names = get_regency_names(codes=by_regency)
     return render(
         request,
         "backoffice/wave.html",
         {
             "wave": found,
-            "run": selection.get_run(wave=found),
+            "run": run,
             "applications": found.applications.count(),
+            # Regencies/cities by name, in the order of their codes (province by province).
+            "regency_counts": [
+                (names.get(code, code), counts) for code, counts in sorted(by_regency.items())
+            ],
         },
     )
 

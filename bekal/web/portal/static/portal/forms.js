@@ -8,6 +8,8 @@
  * 2. A button with `data-wait-seconds` (disabled by the server until a moment) is
  *    enabled when the wait is over, and the text it points to with aria-describedby
  *    becomes its `data-ready-text`.
+ * 3. An input with `minlength` and `data-too-short` says, while the person types, that
+ *    the text is still too short (a polite live message after the input).
  */
 (function () {
   "use strict";
@@ -53,5 +55,19 @@
         help.textContent = ready;
       }
     }, seconds * 1000);
+  });
+
+  var guarded = document.querySelectorAll("input[minlength][data-too-short]");
+  Array.prototype.forEach.call(guarded, function (input) {
+    var note = document.createElement("p");
+    note.className = "help";
+    note.setAttribute("aria-live", "polite");
+    note.setAttribute("data-testid", "too-short");
+    input.insertAdjacentElement("afterend", note);
+    var minimum = parseInt(input.getAttribute("minlength"), 10) || 0;
+    input.addEventListener("input", function () {
+      var short = input.value.length > 0 && input.value.length < minimum;
+      note.textContent = short ? input.getAttribute("data-too-short") : "";
+    });
   });
 })();
