@@ -17,11 +17,17 @@
   var RESTORE_AFTER_MS = 10000;
   var MARK = "data-disabled-on-submit";
 
+  var SENT = "data-sent";
+
   function restore() {
     var pressed = document.querySelectorAll("[" + MARK + "]");
     for (var i = 0; i < pressed.length; i++) {
       pressed[i].disabled = false;
       pressed[i].removeAttribute(MARK);
+    }
+    var sent = document.querySelectorAll("form[" + SENT + "]");
+    for (var j = 0; j < sent.length; j++) {
+      sent[j].removeAttribute(SENT);
     }
   }
 
@@ -30,6 +36,11 @@
       return;
     }
     var form = event.target;
+    if (form.hasAttribute(SENT)) {
+      event.preventDefault(); // the second tap, before its button could be disabled
+      return;
+    }
+    form.setAttribute(SENT, "");
     var buttons = event.submitter ? [event.submitter] : form.querySelectorAll("[type=submit]");
     window.setTimeout(function () {
       for (var i = 0; i < buttons.length; i++) {
