@@ -22,6 +22,7 @@ from bekal.programmes.models import Wave
 from bekal.web.devtools.demo_data import ADMIN, load_demo_data
 from tests.identity.documents_support import use_tmp_document_storage
 from tests.web.journey_support import (
+    fill_profile,
     keep_screenshot,
     log_in,
     open_confirmation_link,
@@ -29,7 +30,6 @@ from tests.web.journey_support import (
     sign_up,
     take_photo,
 )
-from tests.web.test_registration_journey_browser import fill_profile
 from tests.web.wave_support import browser_page, create_wave, load_question_bank, pass_the_test
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -37,7 +37,7 @@ from bekal.marketplace.services.reviews import submit_review
 from bekal.marketplace.services.vouchers import record_completion, redeem_voucher
 from bekal.programmes import services as programmes
 from bekal.programmes.models import Wave, WaveApplication
-from bekal.programmes.selectors import get_scheme_in_force
+from bekal.programmes.selectors import get_open_waves, get_scheme_in_force
 from bekal.regions.models import Regency
 from bekal.registration.selectors import is_registration_complete
 from bekal.selection import services as selection
@@ -230,8 +230,9 @@ OPEN_WAVE_QUOTA = 10_000
 def ensure_open_wave(*, admin: User) -> Wave:
     """A wave open for a month with its lottery seed committed, so a participant who
     passes the test can join it. Idempotent: while a wave is open, nothing is added.
-    Opening it tells the demo's registrants who passed the test (see the outbox)."""
-    opened = Wave.objects.filter(status=Wave.Status.OPEN).order_by("-number").first()
+    Opening it tells the demo's registrants who passed the test (see the outbox); a
+    demo run again after the wave's month adds a new one."""
+    opened = get_open_waves().first()  # open, and within its window
     if opened is not None:
         return opened
     now = timezone.now()
