@@ -96,6 +96,28 @@ class Env:
     #: Requests one partner API client (a training platform) may send a minute; more are
     #: refused with 429 and Retry-After until the minute has passed.
     PARTNER_API_REQUESTS_PER_MINUTE: int
+    #: Addresses or networks (CIDR) of the proxies and load balancers in front of the app
+    #: servers, comma-separated. The X-Forwarded-For header is believed only when the
+    #: connection comes from one of them: the client is the right-most address in it that
+    #: is not itself a trusted proxy. Empty (the default): the header is ignored and the
+    #: connection's address is the client's. Rate limits and the audit log use it.
+    TRUSTED_PROXIES: list[str]
+    #: Staff (programme office, regional officers, admin users) must enter a code from an
+    #: authenticator app (TOTP) after their password. Default: on in production, off in
+    #: dev (the demo) and test; a staff member who enrolled is always asked.
+    STAFF_SECOND_FACTOR_REQUIRED: bool
+    #: A staff session ends this many hours after login, whatever the activity.
+    STAFF_SESSION_HOURS: int
+    #: A staff session ends after this many minutes without a request.
+    STAFF_IDLE_MINUTES: int
+    #: Strict-Transport-Security max-age in seconds (production); 0 turns HSTS off.
+    HSTS_SECONDS: int
+    #: Add "preload" to HSTS (on by default: every host of the domain serves HTTPS only, and
+    #: `check --deploy` warns without it). Turn off for a domain whose subdomains are not
+    #: all HTTPS yet; a domain on the browsers' preload list is hard to take off it.
+    HSTS_PRELOAD: bool
+    #: Redirect plain HTTP to HTTPS (production). Off only when the proxy does it.
+    SSL_REDIRECT: bool
 
 
 def settings_mode() -> str:
@@ -160,4 +182,11 @@ def read(*, mode: str) -> Env:
         SMS_SENDER_ID=_str("SMS_SENDER_ID", "BEKAL"),
         PHONE_MAX_ACCOUNTS=_int("PHONE_MAX_ACCOUNTS", 2),
         PARTNER_API_REQUESTS_PER_MINUTE=_int("PARTNER_API_REQUESTS_PER_MINUTE", 600),
+        TRUSTED_PROXIES=_list("TRUSTED_PROXIES", []),
+        STAFF_SECOND_FACTOR_REQUIRED=_bool("STAFF_SECOND_FACTOR_REQUIRED", not dev_like),
+        STAFF_SESSION_HOURS=_int("STAFF_SESSION_HOURS", 8),
+        STAFF_IDLE_MINUTES=_int("STAFF_IDLE_MINUTES", 30),
+        HSTS_SECONDS=_int("HSTS_SECONDS", 365 * 24 * 3600),
+        HSTS_PRELOAD=_bool("HSTS_PRELOAD", True),
+        SSL_REDIRECT=_bool("SSL_REDIRECT", True),
     )

@@ -284,3 +284,21 @@ class PartnerIdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id}:{self.key}"
+
+
+class StaffTotpDevice(models.Model):
+    """A staff member's authenticator app (TOTP, RFC 6238): bekal.accounts.second_factor.
+
+    The shared secret is encrypted (bekal.core.crypto). `last_step` is the time step of
+    the last code accepted, so a code is never accepted twice. A device is in use once
+    confirmed by a first valid code; one device per person.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device")
+    secret_encrypted = models.TextField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"totp {self.user_id} {'confirmed' if self.confirmed_at else 'pending'}"

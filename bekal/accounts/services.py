@@ -166,15 +166,31 @@ def resend_confirmation(*, email: str, ip: str | None = None) -> None:
         _queue_confirmation(user)
 
 
-def log_in(*, email: str, password: str, ip: str | None, request: Any = None) -> User:
-    """Check the credentials under the per-account and per-address limits."""
+def log_in(
+    *, email: str, password: str, ip: str | None, request: Any = None, via: str = "portal"
+) -> User:
+    """Check the credentials under the per-account and per-address limits.
+
+    Every login form (the portal and back office, the Django admin: `via`) comes here.
+    The account's counter is checked first: it is keyed by what the person claims to be,
+    so it holds whatever address the attempts come from; the address's counter (the
+    client's address, see bekal.core.client_address) is a coarser backstop against one source
+    trying many accounts. Failures and successes are audited.
+    """
     email = normalize_email(email)
     account_limit, ip_limit = throttling.login_limits()
-    wait = max(
-        throttling.retry_after(limit=account_limit, key=email),
-        throttling.retry_after(limit=ip_limit, key=ip or "unknown"),
+    wait = throttling.retry_after(limit=account_limit, key=email) or throttling.retry_after(
+        limit=ip_limit, key=ip or "unknown"
     )
     if wait:
+        # Refused without checking the password, and still on the record.
+        record_event(
+            action="account.login_failed",
+            target=User.objects.filter(email=email).first(),
+            ip_address=ip,
+            locked=True,
+            via=via,
+        )
         raise TooManyAttemptsError(retry_after=wait, minutes=max(1, (wait + 59) // 60))
     user = authenticate(request, username=email, password=password)
     if user is None:
@@ -185,7 +201,11 @@ def log_in(*, email: str, password: str, ip: str | None, request: Any = None) ->
             )
             known = User.objects.filter(email=email).first()
             record_event(
-                action="account.login_failed", target=known, ip_address=ip, locked=bool(wait)
+                action="account.login_failed",
+                target=known,
+                ip_address=ip,
+                locked=bool(wait),
+                via=via,
             )
         if known is not None and not known.is_active and known.check_password(password):
             raise AccountInactiveError()
@@ -197,7 +217,7 @@ def log_in(*, email: str, password: str, ip: str | None, request: Any = None) ->
         raise EmailNotConfirmedError()
     with transaction.atomic():
         throttling.reset(limit=account_limit, key=email)
-        record_event(action="account.logged_in", actor=user, target=user, ip_address=ip)
+        record_event(action="account.logged_in", actor=user, target=user, ip_address=ip, via=via)
     return user
 
 

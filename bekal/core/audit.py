@@ -1,4 +1,8 @@
-"""Recording what happened, by whom, inside the transaction that did it."""
+"""Recording what happened, by whom, inside the transaction that did it.
+
+Every string in an event's details is masked (bekal.core.masking): a NIK, KK, phone or
+account number never reaches the audit log in clear, whatever its separators.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from typing import Any
 
 from django.db import models
 
+from bekal.core.masking import mask_value
 from bekal.core.models import AuditEvent
 
 
@@ -28,5 +33,5 @@ def record_event(
         object_type=target._meta.label_lower if target is not None else "",
         object_id=str(target.pk) if target is not None else "",
         ip_address=ip_address,
-        details=details,
+        details=mask_value(details),
     )

@@ -53,3 +53,43 @@ class AuditEvent(models.Model):
         return (
             f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
         )
+
+
+class StaffSearch(models.Model):
+    """A back-office search held server-side under an opaque id.
+
+    The query may be a NIK: it travels only in a POST body, is kept here encrypted
+    (bekal.core.crypto), and the pages that show the results carry only `token` in their
+    URL. Nothing of the query is kept in the session.
+    """
+
+    token = models.CharField(max_length=32, unique=True)
+    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    text_encrypted = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"search {self.token[:6]}… by {self.viewer_id}"
+
+
+class StaffAlert(models.Model):
+    """Something a staff member did that the programme office should look at.
+
+    Raised by a service (for example a burst of refused attempts to open records of other
+    regions); one alert per person and burst, its count kept up to date while it lasts.
+    """
+
+    class Kind(models.TextChoices):
+        REFUSED_READS = "refused_reads", _("Refused attempts to open records of other regions")
+
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    count = models.PositiveIntegerField(default=0)
+    first_at = models.DateTimeField()
+    last_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-last_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.actor_id} x{self.count}"

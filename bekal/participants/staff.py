@@ -2,16 +2,24 @@
 
 The programme office sees everyone; an officer of a regional labour office sees only the
 registrants whose domicile is in the officer's regency/city. Every opening of a
-registrant's record, and every search, is written to the audit log.
+registrant's record, every page of the list and every search is written to the audit
+log, with any number in the query masked; a refused attempt to open a record is audited
+too, and a burst of them raises an alert the programme office sees. A search is held
+server-side, encrypted, under an opaque id: its text never reaches a URL or the session.
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bekal.accounts.models import PhoneFlag, User
@@ -19,8 +27,9 @@ from bekal.accounts.selectors import get_current_phone, get_phone_status
 from bekal.core import crypto
 from bekal.core.audit import record_event
 from bekal.core.errors import NotFoundError, PermissionDeniedError
+from bekal.core.masking import mask_numbers
+from bekal.core.models import AuditEvent, StaffAlert, StaffSearch
 from bekal.identity.models import DocumentReuseFlag, IdentityDocument
-from bekal.identity.nik import mask_nik
 from bekal.identity.selectors import get_documents, list_reuse_flags
 from bekal.participants.journey import Journey, get_journey
 from bekal.registration.models import Declaration, DuplicateNikAttempt, IdentityCheck, Profile
@@ -66,45 +75,145 @@ def _scope(viewer: User) -> QuerySet[Profile]:
 
 
 def masked_query(text: str) -> str:
-    return _NIK.sub(lambda m: mask_nik(m.group(0)), text)
+    """The query as pages and the audit log may show it: numbers masked."""
+    return mask_numbers(text)
+
+
+def _search_lifetime() -> timedelta:
+    return timedelta(seconds=settings.BEKAL_STAFF_SEARCH_LIFETIME_SECONDS)
 
 
 @transaction.atomic
-def search_registrants(*, viewer: User, text: str = "", ip: str | None = None) -> QuerySet[Profile]:
-    """Registrants in the viewer's scope: by NIK (exact), email, or part of the name."""
+def hold_search(*, viewer: User, text: str) -> str:
+    """Keep a search's text encrypted under a new opaque id, returned for the URL."""
+    if not is_staff_viewer(viewer):
+        raise NotStaffError()
+    StaffSearch.objects.filter(created_at__lt=timezone.now() - _search_lifetime()).delete()
+    token = secrets.token_urlsafe(16)
+    StaffSearch.objects.create(
+        token=token, viewer=viewer, text_encrypted=crypto.encrypt(" ".join(text.split())[:100])
+    )
+    return token
+
+
+def get_held_search(*, viewer: User, token: str) -> str:
+    """The text of the viewer's own held search; "" for an unknown, foreign or old id."""
+    held = StaffSearch.objects.filter(
+        token=token[:32], viewer=viewer, created_at__gte=timezone.now() - _search_lifetime()
+    ).first()
+    return crypto.decrypt(held.text_encrypted) if held else ""
+
+
+def _matching(viewer: User, text: str) -> QuerySet[Profile]:
     profiles = _scope(viewer)
-    text = " ".join(text.split())
-    digits = text.replace(" ", "")
+    digits = re.sub(r"[\s.\-]", "", text)
     if _NIK.fullmatch(digits):
         profiles = profiles.filter(nik_index=crypto.blind_index(digits, purpose="nik"))
     elif "@" in text:
         profiles = profiles.filter(user__email=text.lower())
     elif text:
         profiles = profiles.filter(full_name__icontains=text)
-    if text:
-        record_event(
-            action="registrants.searched",
-            actor=viewer,
-            ip_address=ip,
-            query=masked_query(text),
-        )
     return profiles.order_by("-submitted_at", "-id")
 
 
 @transaction.atomic
-def open_registrant(*, viewer: User, profile_id: int, ip: str | None = None) -> Profile:
-    """A registrant's record for staff: checked against the viewer's region, audited."""
-    profile = _scope(viewer).filter(pk=profile_id).first()
-    if profile is None:
-        raise RegistrantNotFoundError()
+def list_registrants(
+    *, viewer: User, text: str = "", page: str | int | None = None, ip: str | None = None
+) -> Page:
+    """One page (50) of registrants in the viewer's scope, matching `text` if given: a
+    NIK (exact, any separators), an email, or part of the name.
+
+    The page shown is audited: who saw which registrants (their profile ids) and the
+    masked query.
+    """
+    text = " ".join(text.split())
+    shown = Paginator(_matching(viewer, text), 50).get_page(page)
     record_event(
-        action="registrant.record_opened",
+        action="registrants.searched" if text else "registrants.listed",
         actor=viewer,
-        subject_user=profile.user,
-        target=profile,
         ip_address=ip,
+        query=masked_query(text),
+        page=shown.number,
+        profile_ids=[profile.pk for profile in shown.object_list],
     )
-    return profile
+    return shown
+
+
+def open_registrant(*, viewer: User, profile_id: int, ip: str | None = None) -> Profile:
+    """A registrant's record for staff: checked against the viewer's region, audited.
+
+    A refusal (a record outside the viewer's region, or none at all) is audited as well,
+    and a burst of refusals raises a StaffAlert for the programme office.
+    """
+    with transaction.atomic():
+        profile = _scope(viewer).filter(pk=profile_id).first()
+        if profile is not None:
+            record_event(
+                action="registrant.record_opened",
+                actor=viewer,
+                subject_user=profile.user,
+                target=profile,
+                ip_address=ip,
+            )
+            return profile
+        _record_refused_read(viewer=viewer, profile_id=profile_id, ip=ip)
+    raise RegistrantNotFoundError()
+
+
+REFUSED_READ = "registrant.record_refused"
+
+
+def _record_refused_read(*, viewer: User, profile_id: int, ip: str | None) -> None:
+    record_event(
+        action=REFUSED_READ,
+        actor=viewer,
+        ip_address=ip,
+        profile_id=profile_id,
+        region=viewer.region_id or "",
+    )
+    now = timezone.now()
+    since = now - timedelta(seconds=settings.BEKAL_REFUSED_READS_WINDOW_SECONDS)
+    recent = AuditEvent.objects.filter(actor=viewer, action=REFUSED_READ, occurred_at__gte=since)
+    count = recent.count()
+    if count < settings.BEKAL_REFUSED_READS_BURST:
+        return
+    alert = (
+        StaffAlert.objects.select_for_update()
+        .filter(kind=StaffAlert.Kind.REFUSED_READS, actor=viewer, last_at__gte=since)
+        .first()
+    )
+    if alert is None:
+        first = recent.order_by("occurred_at").values_list("occurred_at", flat=True).first()
+        StaffAlert.objects.create(
+            kind=StaffAlert.Kind.REFUSED_READS,
+            actor=viewer,
+            count=count,
+            first_at=first or now,
+            last_at=now,
+        )
+        record_event(action="staff.alert_raised", actor=viewer, kind="refused_reads", count=count)
+    else:
+        alert.count += 1
+        alert.last_at = now
+        alert.save(update_fields=["count", "last_at"])
+
+
+def is_programme_office(user: User) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.role == User.Role.PROGRAMME_ADMIN)
+
+
+def count_recent_staff_alerts(*, viewer: User) -> int:
+    """Alerts of the last 7 days, for the programme office's link to them (0 for others)."""
+    if not is_programme_office(viewer):
+        return 0
+    return StaffAlert.objects.filter(last_at__gte=timezone.now() - timedelta(days=7)).count()
+
+
+def list_staff_alerts(*, viewer: User) -> QuerySet[StaffAlert]:
+    """Alerts about staff behaviour, for the programme office only."""
+    if not is_programme_office(viewer):
+        raise NotStaffError()
+    return StaffAlert.objects.select_related("actor", "actor__region")[:200]
 
 
 @dataclass(frozen=True)

@@ -1,24 +1,21 @@
 """Read-only admin for registration data: masked numbers, and every opened profile audited.
 
 Nobody edits a participant's profile here: corrections go through the participant (or the
-assisted desk) and the same services. A 16-digit search finds a profile by its NIK's
-blind index; the NIK itself is never shown.
+assisted desk) and the same services. There is no search here: a search by NIK would put
+the number in the URL (access logs, history); staff search in the back office (/kantor/),
+where a search is POSTed, held encrypted and audited. Every page of the list is audited.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
-from bekal.core import crypto
 from bekal.core.audit import record_event
+from bekal.core.client_address import client_ip
 from bekal.registration.models import Declaration, DuplicateNikAttempt, IdentityCheck, Profile
-
-_NIK = re.compile(r"[0-9]{16}")
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -37,8 +34,6 @@ class ProfileAdmin(ReadOnlyAdmin):
     list_display = ["nik_masked", "domicile_regency", "identity_status", "submitted_at"]
     list_select_related = ["domicile_regency", "identity_check"]
     list_filter = ["identity_check__status", "education", "employment_status"]
-    search_fields = ["=nik_index"]
-    search_help_text = "NIK (16 digits, exact)"
     exclude = ["nik_encrypted", "nik_index", "kk_encrypted", "kk_index"]
     raw_id_fields = ["user", "ktp_village", "domicile_village", "domicile_regency"]
 
@@ -47,15 +42,24 @@ class ProfileAdmin(ReadOnlyAdmin):
         check = getattr(profile, "identity_check", None)
         return check.get_status_display() if check else "-"
 
-    def get_search_results(
-        self, request: HttpRequest, queryset: QuerySet[Profile], search_term: str
-    ) -> tuple[QuerySet[Profile], bool]:
-        term = re.sub(r"[\s.\-]", "", search_term)
-        if not term:
-            return queryset, False
-        if not _NIK.fullmatch(term):
-            return queryset.none(), False
-        return queryset.filter(nik_index=crypto.blind_index(term, purpose="nik")), False
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        if "q" in request.GET:
+            # No search here (see above): drop the query from the address at once.
+            return HttpResponseRedirect(request.path)
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if response.status_code == 200 and changelist is not None:
+            record_event(
+                action="registration.profiles_listed",
+                actor=request.user,
+                ip_address=client_ip(request),
+                via="admin",
+                page=changelist.page_num,
+                profile_ids=[profile.pk for profile in changelist.result_list],
+            )
+        return response
 
     def change_view(
         self,
@@ -73,7 +77,7 @@ class ProfileAdmin(ReadOnlyAdmin):
                     actor=request.user,
                     subject_user=profile.user,
                     target=profile,
-                    ip_address=request.META.get("REMOTE_ADDR") or None,
+                    ip_address=client_ip(request),
                     via="admin",
                 )
         return response

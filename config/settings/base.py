@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "bekal.web.staff_sessions.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -95,7 +96,8 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 8},
     },
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    # Compares with the full name (also run together: "budisantoso") and the email.
+    {"NAME": "bekal.accounts.passwords.PersonalInformationSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -162,6 +164,23 @@ BEKAL_LOGIN_LOCKOUT_SECONDS = 15 * 60
 BEKAL_RESET_REQUESTS_PER_ACCOUNT = 3
 BEKAL_RESET_REQUESTS_PER_IP = 20
 BEKAL_RESET_WINDOW_SECONDS = 3600
+# Addresses in front of the app servers (load balancers): their X-Forwarded-For is
+# believed, nobody else's (bekal.core.client_address.client_ip).
+BEKAL_TRUSTED_PROXIES = ENV.TRUSTED_PROXIES
+
+# Staff (programme office, regional officers, admin users): a second factor (TOTP), and
+# short sessions that also end when idle (bekal.web.staff_sessions).
+BEKAL_STAFF_SECOND_FACTOR_REQUIRED = ENV.STAFF_SECOND_FACTOR_REQUIRED
+BEKAL_STAFF_SESSION_HOURS = ENV.STAFF_SESSION_HOURS
+BEKAL_STAFF_IDLE_MINUTES = ENV.STAFF_IDLE_MINUTES
+BEKAL_SECOND_FACTOR_FAILURES = 5
+BEKAL_SECOND_FACTOR_ISSUER = "Bekal"
+# A back-office search is held (encrypted) this long under its opaque id.
+BEKAL_STAFF_SEARCH_LIFETIME_SECONDS = 8 * 3600
+# This many refused attempts by one officer to open records outside their region within
+# the window raise an alert for the programme office (/kantor/peringatan/).
+BEKAL_REFUSED_READS_BURST = 10
+BEKAL_REFUSED_READS_WINDOW_SECONDS = 10 * 60
 
 # Identity documents (KTP photo, selfie): encrypted before they reach the storage.
 STORAGES = {
@@ -224,7 +243,10 @@ BEKAL_PARTNER_API_FAILURES_PER_MINUTE = 60
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Personal numbers are masked in every record (bekal.core.masking); the filter keeps
+    # it so for records made before the app registry is ready.
+    "filters": {"personal_numbers": {"()": "bekal.core.masking.PersonalNumberFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_numbers"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "bekal": {"level": "INFO"},

@@ -33,12 +33,23 @@ def test_opening_a_profile_in_the_admin_is_audited_and_shows_no_whole_number(adm
     assert event.subject_user_id == profile.user_id
 
 
-def test_the_admin_finds_a_profile_by_its_whole_nik_only(admin_client):
+def test_the_admin_has_no_profile_search_that_would_put_a_nik_in_the_url(admin_client):
     submit(participant())
     changelist = reverse("admin:registration_profile_changelist")
 
-    found = admin_client.get(changelist, {"q": "1771 0155 0895 0001"}).content.decode()
-    partial = admin_client.get(changelist, {"q": "1771"}).content.decode()
+    response = admin_client.get(changelist, {"q": SITI_NIK})
+    page = admin_client.get(changelist).content.decode()
 
-    assert "1771********0001" in found
-    assert "1771********0001" not in partial
+    assert response.status_code == 302
+    assert response["Location"] == changelist  # the query is dropped from the address
+    assert 'name="q"' not in page  # and there is no search box to type one into
+
+
+def test_the_admin_list_of_profiles_is_audited(admin_client):
+    profile = submit(participant())
+
+    admin_client.get(reverse("admin:registration_profile_changelist"))
+
+    event = AuditEvent.objects.get(action="registration.profiles_listed")
+    assert event.details["profile_ids"] == [profile.pk]
+    assert event.details["via"] == "admin"

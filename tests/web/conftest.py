@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.registration.conftest import registry_file  # noqa: F401  (fixture)
+from tests.registration.conftest import empty_queue, registry_file  # noqa: F401  (fixtures)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

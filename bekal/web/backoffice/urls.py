@@ -6,6 +6,7 @@ app_name = "backoffice"
 urlpatterns = [
     path("", views.registrants, name="registrants"),
     path("peserta/<int:profile_id>/", views.registrant, name="registrant"),
+    path("peringatan/", views.alerts, name="alerts"),
     path("pengecualian/", exclusion_views.exclusion_lists, name="exclusion_lists"),
     path("pengecualian/<int:list_id>/", exclusion_views.exclusion_list, name="exclusion_list"),
     path("gelombang/", wave_views.waves, name="waves"),

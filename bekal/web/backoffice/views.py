@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.debug import sensitive_post_parameters
 
 from bekal.core.errors import DomainError
 from bekal.identity.selectors import is_document_staff
@@ -35,30 +36,45 @@ def staff_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
     return wrapper
 
 
-_SEARCH_KEY = "backoffice_search"
-
-
+@sensitive_post_parameters("q")
 @staff_only
 def registrants(request: HttpRequest) -> HttpResponse:
-    # A search is POSTed and kept in the session: a NIK never travels in a URL, so it
-    # never lands in access logs, browser history or a Referer header.
+    # A search is POSTed and held server-side, encrypted, under an opaque id: a NIK never
+    # travels in a URL (access logs, history, Referer) nor sits in the session.
     if request.method == "POST":
-        request.session[_SEARCH_KEY] = request.POST.get("q", "")[:100]
-        return redirect(reverse("backoffice:registrants") + "?cari=1")
-    if "cari" not in request.GET:
-        request.session.pop(_SEARCH_KEY, None)
-    text = request.session.get(_SEARCH_KEY, "")
-    found = staff.search_registrants(
+        query = request.POST.get("q", "").strip()
+        if not query:
+            return redirect("backoffice:registrants")
+        token = staff.hold_search(viewer=request.user, text=query)  # type: ignore[arg-type]
+        return redirect(reverse("backoffice:registrants") + "?" + urlencode({"cari": token}))
+    search_id = request.GET.get("cari", "")
+    text = staff.get_held_search(viewer=request.user, token=search_id) if search_id else ""  # type: ignore[arg-type]
+    page = staff.list_registrants(
         viewer=request.user,  # type: ignore[arg-type]
         text=text,
+        page=request.GET.get("page"),
         ip=client_ip(request),
     )
-    page = Paginator(found, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "backoffice/registrants.html",
-        {"page": page, "searched": staff.masked_query(text)},
+        {
+            "page": page,
+            "searched": staff.masked_query(text),
+            "search_id": search_id if text else "",
+            "recent_alerts": staff.count_recent_staff_alerts(viewer=request.user),  # type: ignore[arg-type]
+        },
     )
+
+
+@staff_only
+def alerts(request: HttpRequest) -> HttpResponse:
+    """Alerts about staff behaviour (bursts of refused reads), for the programme office."""
+    try:
+        found = staff.list_staff_alerts(viewer=request.user)  # type: ignore[arg-type]
+    except DomainError as error:
+        return render(request, "backoffice/refused.html", {"error": str(error)}, status=403)
+    return render(request, "backoffice/alerts.html", {"alerts": found})
 
 
 @staff_only

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from bekal.web.portal import views
+from bekal.web.portal import second_factor_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -11,6 +11,8 @@ urlpatterns = [
     path("konfirmasi/<str:token>/", views.confirm_email, name="confirm_email"),
     path("masuk/", views.log_in, name="login"),
     path("keluar/", views.log_out, name="logout"),
+    path("masuk/kode/", second_factor_views.verify, name="second_factor"),
+    path("masuk/aplikasi-kode/", second_factor_views.enrol, name="second_factor_enrol"),
     path("sandi/lupa/", views.password_reset, name="password_reset"),
     path(
         "sandi/atur/<str:uidb64>/<str:token>/",
