@@ -56,20 +56,13 @@ def is_staff_viewer(user: User) -> bool:
     )
 
 
-def sees_every_region(viewer: User) -> bool:
-    """The programme office sees registrants of every region; an officer only theirs."""
-    return viewer.is_authenticated and (
-        viewer.is_superuser or viewer.role == User.Role.PROGRAMME_ADMIN
-    )
-
-
 def _scope(viewer: User) -> QuerySet[Profile]:
     if not is_staff_viewer(viewer):
         raise NotStaffError()
     profiles = Profile.objects.select_related(
         "user", "domicile_regency", "domicile_village__district", "identity_check"
     )
-    if sees_every_region(viewer):
+    if is_programme_office(viewer):
         return profiles
     return profiles.filter(domicile_regency_id=viewer.region_id)
 
