@@ -9,8 +9,9 @@ STAMP := $(VENV)/.installed
 SIZE ?= 1000000
 DURATION ?= 20
 HOLDERS ?= 5000
+EMAILS ?= 2000
 
-.PHONY: demo test lint bench-signup bench-exclusion bench-selection bench-marketplace clean install browser
+.PHONY: demo test lint bench-signup bench-email bench-exclusion bench-selection bench-marketplace clean install browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +51,9 @@ bench-marketplace: $(STAMP) messages
 
 bench-signup: $(STAMP) messages
 	$(PY) -m bench.signup --duration $(DURATION)
+
+bench-email: $(STAMP) messages
+	$(PY) -m bench.email_delivery --emails $(EMAILS)
 
 clean:
 	rm -rf $(VENV) var

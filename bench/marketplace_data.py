@@ -159,9 +159,9 @@ def _offer_cards(*, users: list[User], wave: Wave, scheme: Scheme, now: dt.datet
         cursor.execute(
             """
             INSERT INTO cards_card
-                (created_at, updated_at, user_id, wave_id, scheme_id, number, status,
-                 offered_at, terms_version, revoke_reason)
-            SELECT %s, %s, t.user_id, %s, %s, t.number, 'offered', %s, '', ''
+                (created_at, updated_at, user_id, wave_id, scheme_id, scheme_code, number,
+                 status, offered_at, terms_version, revoke_reason)
+            SELECT %s, %s, t.user_id, %s, %s, %s, t.number, 'offered', %s, '', ''
             FROM unnest(%s::bigint[], %s::text[]) AS t(user_id, number)
             RETURNING id
             """,
@@ -170,6 +170,7 @@ def _offer_cards(*, users: list[User], wave: Wave, scheme: Scheme, now: dt.datet
                 now,
                 wave.pk,
                 scheme.pk,
+                scheme.code,
                 now,
                 [user.pk for user in users],
                 [new_card_number() for _ in users],

@@ -7,8 +7,8 @@ whole selection is recomputed there in SQL: the facts (age on the closing date i
 Asia/Jakarta, lists matched on that day, family recipients, ...), the scheme's rules
 (written here again, not taken from bekal.programmes.rules, so that a change there that
 changes a decision shows up as a mismatch), the tiers, the seeded order
-sha256(seed || pseudonym) and the quota filling (family, regency, province, national:
-as bekal.selection.lottery documents it).
+sha256(seed || pseudonym), then a greedy walk down that order in Python (a family place
+and a quota place used only by the selected, as docs/selection.md defines the draw).
 """
 
 from __future__ import annotations
@@ -202,7 +202,7 @@ def _selection_sql(wave: Any, day: str, rules: list[tuple[str, str]]) -> str:
     valid = (f"(e.valid_from IS NULL OR e.valid_from <= DATE '{day}')"
              f" AND (e.valid_to IS NULL OR e.valid_to >= DATE '{day}')")  # fmt: skip
     return f"""
-    CREATE TABLE chosen AS
+    CREATE TABLE ranked AS
     WITH laid_off AS (
         SELECT e.nik_index, min(t.rank) AS rank FROM tiers t
         JOIN entries e ON e.list_id = t.list_id
@@ -234,27 +234,41 @@ def _selection_sql(wave: Any, day: str, rules: list[tuple[str, str]]) -> str:
                row_number() OVER (ORDER BY coalesce(tier, {NO_TIER}),
                    sha256(seed_bytes() || encode(id::VARCHAR)), id::VARCHAR) AS lottery_rank
         FROM tiered
-    ),
-    family_ok AS (
-        SELECT *, row_number() OVER (PARTITION BY regency_id ORDER BY lottery_rank)
-                  AS regency_rank
-        FROM (SELECT *, row_number() OVER (PARTITION BY household ORDER BY lottery_rank)
-                        AS family_rank FROM ranked)
-        WHERE family_rank <= household_places
-    ),
-    regency_ok AS (
-        SELECT f.*, row_number() OVER (PARTITION BY f.province_id ORDER BY f.lottery_rank)
-                    AS province_rank
-        FROM family_ok f LEFT JOIN quotas q ON q.regency_id = f.regency_id
-        WHERE q.quota IS NULL OR f.regency_rank <= q.quota
-    ),
-    province_ok AS (
-        SELECT g.*, row_number() OVER (ORDER BY g.lottery_rank) AS national_rank
-        FROM regency_ok g LEFT JOIN quotas q ON q.province_id = g.province_id
-        WHERE q.quota IS NULL OR g.province_rank <= q.quota
     )
-    SELECT id, lottery_rank FROM province_ok WHERE national_rank <= {wave.national_quota}
+    SELECT * FROM ranked ORDER BY lottery_rank
     """
+
+
+def _walk(db: Any, wave: Any) -> set[tuple[int, int]]:
+    """Down the lottery order, one at a time: selected if the family has a place left and
+    the regency, the province and the nation have room (docs/selection.md, "The draw,
+    exactly"); only the selected use a place. Written here again, not imported."""
+    quotas = db.execute("SELECT province_id, regency_id, quota FROM quotas").fetchall()
+    province_room = {p: int(q) for p, r, q in quotas if p is not None}
+    regency_room = {r: int(q) for p, r, q in quotas if r is not None}
+    family: dict[str, int] = {}
+    selected: set[tuple[int, int]] = set()
+    room = int(wave.national_quota)
+    cursor = db.execute(
+        "SELECT id, lottery_rank, household, household_places, regency_id, province_id"
+        " FROM ranked ORDER BY lottery_rank"
+    )
+    while room > 0 and (batch := cursor.fetchmany(100_000)):
+        for app_id, rank, household, places, regency, province in batch:
+            if family.get(household, 0) >= places:
+                continue
+            if regency_room.get(regency, 1) <= 0 or province_room.get(province, 1) <= 0:
+                continue
+            family[household] = family.get(household, 0) + 1
+            if regency in regency_room:
+                regency_room[regency] -= 1
+            if province in province_room:
+                province_room[province] -= 1
+            selected.add((int(app_id), int(rank)))
+            room -= 1
+            if room == 0:
+                break
+    return selected
 
 
 def compute(*, wave: Any, seed_hex: str, day: str, memory_limit: str = "8GB") -> Reference:
@@ -273,6 +287,9 @@ def compute(*, wave: Any, seed_hex: str, day: str, memory_limit: str = "8GB") ->
         db.execute(f"SET temp_directory = '{directory / 'spill'}'")
         start = time.perf_counter()
         for name, cols in columns.items():
+            if (directory / f"{name}.csv").stat().st_size == 0:  # DuckDB cannot sniff nothing
+                db.execute(f"CREATE TABLE {name} ({cols})")
+                continue
             spec = ", ".join(f"'{c.split()[0]}': '{c.split(maxsplit=1)[1]}'"
                              for c in cols.split(", "))  # fmt: skip
             db.execute(
@@ -293,7 +310,7 @@ def compute(*, wave: Any, seed_hex: str, day: str, memory_limit: str = "8GB") ->
         ).fetchone()
         assert row is not None
         db.execute(_selection_sql(wave, day, rules))
-        selected = {(int(a), int(b)) for a, b in db.execute("SELECT * FROM chosen").fetchall()}
+        selected = _walk(db, wave)
         seconds["compute (facts, rules, tiers, order, quotas)"] = time.perf_counter() - start
         db.close()
     reasons = {code: int(n) for (code, _), n in zip(rules, row[1:], strict=True) if n}

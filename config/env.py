@@ -65,6 +65,9 @@ class Env:
     EMAIL_HOST_PASSWORD: str
     EMAIL_USE_TLS: bool
     DEFAULT_FROM_EMAIL: str
+    #: Emails a worker thread sends over one SMTP connection before opening a new one
+    #: (1: a connection per email). Relays often cap messages per connection.
+    SMTP_MESSAGES_PER_CONNECTION: int
     #: Show /dev/outbox, where every email and SMS can be read (demo and tests only).
     DEV_OUTBOX: bool
     #: Session and CSRF cookies only over HTTPS. Default: on unless DEBUG.
@@ -84,6 +87,10 @@ class Env:
     #: S3-compatible bucket for identity documents. Unset: files under var/media.
     DOCUMENT_S3_BUCKET: str
     DOCUMENT_S3_ENDPOINT_URL: str
+    #: S3-compatible bucket for the published proofs of selections (the inputs files and
+    #: selected lists), shared by the worker that writes them and the web servers that
+    #: offer them. Unset: files under var/proofs. The endpoint is DOCUMENT_S3_ENDPOINT_URL.
+    PROOF_S3_BUCKET: str
     #: Dotted path of the SMS gateway backend (bekal.notifications.sms).
     SMS_BACKEND: str
     #: The HTTP SMS gateway (SMS_BACKEND=bekal.notifications.sms.HttpSmsBackend).
@@ -164,6 +171,7 @@ def read(*, mode: str) -> Env:
         EMAIL_HOST_USER=_str("EMAIL_HOST_USER"),
         EMAIL_HOST_PASSWORD=_str("EMAIL_HOST_PASSWORD"),
         EMAIL_USE_TLS=_bool("EMAIL_USE_TLS", True),
+        SMTP_MESSAGES_PER_CONNECTION=_int("SMTP_MESSAGES_PER_CONNECTION", 100),
         DEFAULT_FROM_EMAIL=_str("DEFAULT_FROM_EMAIL", "Bekal <no-reply@bekal.example>"),
         DEV_OUTBOX=_bool("DEV_OUTBOX", dev_like),
         SECURE_COOKIES=_bool("SECURE_COOKIES", mode == "prod"),
@@ -175,6 +183,7 @@ def read(*, mode: str) -> Env:
         DOCUMENT_RETENTION_DAYS=_int("DOCUMENT_RETENTION_DAYS", 30),
         DOCUMENT_S3_BUCKET=_str("DOCUMENT_S3_BUCKET"),
         DOCUMENT_S3_ENDPOINT_URL=_str("DOCUMENT_S3_ENDPOINT_URL"),
+        PROOF_S3_BUCKET=_str("PROOF_S3_BUCKET"),
         SMS_BACKEND=_str("SMS_BACKEND", "bekal.notifications.sms.OutboxOnlyBackend"),
         SMS_GATEWAY_URL=_str("SMS_GATEWAY_URL"),
         SMS_GATEWAY_API_KEY=_str("SMS_GATEWAY_API_KEY"),

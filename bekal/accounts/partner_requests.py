@@ -1,7 +1,7 @@
 """What the partner API remembers about requests: nonces (a signed request is accepted
 once), idempotency records (a write sent again with its Idempotency-Key gets the first
 response again and acts once), the per-client request limit, and when a credential was
-last used.
+last used, and the limits on requests and on failures to authenticate.
 
 Signing itself is HTTP and lives with the API (bekal.api.partners.v1.security); this
 module keeps the state in PostgreSQL so every app server shares it.
@@ -38,10 +38,24 @@ def request_limit() -> Limit:
 
 
 def failure_limit() -> Limit:
-    """Requests failing authentication one address may send a minute before it waits."""
+    """Requests naming one live key id that may fail authentication (a wrong signature,
+    an old timestamp, a reused nonce) in a minute before its failing requests wait."""
     minute = dt.timedelta(minutes=1)
     return Limit(
-        "partner_api_failures", settings.BEKAL_PARTNER_API_FAILURES_PER_MINUTE, minute, minute
+        "partner_api_key_failures", settings.BEKAL_PARTNER_API_FAILURES_PER_MINUTE, minute, minute
+    )
+
+
+def address_failure_limit() -> Limit:
+    """Requests with no usable key (no or malformed signing headers, an unknown or revoked
+    key id) one address may send in a minute before such requests from it wait: a coarse
+    backstop, as many platforms may share one address behind a load balancer."""
+    minute = dt.timedelta(minutes=1)
+    return Limit(
+        "partner_api_address_failures",
+        settings.BEKAL_PARTNER_API_ADDRESS_FAILURES_PER_MINUTE,
+        minute,
+        minute,
     )
 
 

@@ -176,6 +176,16 @@ def send_phone_code(
     current = selectors.get_current_phone(user=user)
     if current is not None and current.phone_index == index:
         raise PhoneAlreadyVerifiedError(field="phone")
+    latest = selectors.get_latest_challenge(user=user)
+    if (
+        latest is not None
+        and latest.status == PhoneChallenge.Status.PENDING
+        and latest.phone_index == index
+        and now - latest.created_at < timedelta(seconds=settings.BEKAL_OTP_RESEND_INTERVAL)
+    ):
+        # The same number sent again before a new code may go (a double tap, a retry):
+        # the code just sent is the answer; asking for another is what "resend" is for.
+        return latest
     _check_send_limits(user=user, index=index, now=now)
     return _issue(user=user, e164=e164, index=index, now=now, ip=ip, resend=False)
 
@@ -221,6 +231,15 @@ def verify_phone_code(
     with transaction.atomic():
         _lock_user_then_number(user, None)
         challenge = selectors.get_latest_challenge(user=user)
+        if (
+            challenge is not None
+            and challenge.status == PhoneChallenge.Status.VERIFIED
+            and hmac.compare_digest(_code_hash(code, challenge.code_salt), challenge.code_hash)
+        ):
+            # The right code sent again (a double tap, a retry): the number it verified.
+            verified = selectors.get_current_phone(user=user)
+            if verified is not None and verified.phone_index == challenge.phone_index:
+                return verified
         if challenge is None or challenge.status in (
             PhoneChallenge.Status.VERIFIED,
             PhoneChallenge.Status.REPLACED,

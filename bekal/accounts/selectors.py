@@ -104,8 +104,10 @@ def get_send_wait(
 
 def get_phone_status(*, user: User, now: datetime | None = None) -> PhoneStatus:
     now = now or timezone.now()
-    current = get_current_phone(user=user)
+    # The challenge first: a verification committing between the two reads then shows
+    # as "waiting" with the number verified, never as "verified" with no number.
     challenge = get_latest_challenge(user=user)
+    current = get_current_phone(user=user)
     state: CodeState = "none"
     if challenge is not None:
         if challenge.status == PhoneChallenge.Status.VERIFIED:

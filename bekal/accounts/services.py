@@ -11,11 +11,10 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +37,8 @@ from bekal.notifications.services import queue_templated_email
 CONFIRMATION_KIND = "account_confirmation"
 ACCOUNT_EXISTS_KIND = "account_exists"
 RESET_KIND = "password_reset"
+#: A sign-up repeated within this many seconds with the same data is the same form sent again.
+SAME_FORM_WITHIN_SECONDS = 60
 
 
 class InvalidSignUpError(DomainError):
@@ -75,9 +76,11 @@ def sign_up(
 ) -> User | None:
     """Create an unconfirmed account and queue its confirmation email.
 
-    When the address already has an account, nothing is created and its owner is told
-    by email instead; the caller answers both cases with the same page. Returns the new
-    user, or None when the address was taken.
+    When the address already has an account, or gets one at this very moment from
+    another request, nothing is created and its owner is told by email instead (unless
+    it is the same form sent again); the caller answers every case with the same page.
+    Never raises on a repeated submission. Returns the new user, or None when the
+    address was taken.
     """
     full_name = " ".join(full_name.split())
     email = normalize_email(email)
@@ -99,15 +102,46 @@ def sign_up(
 
     existing = User.objects.filter(email=email).first()
     if existing is not None:
-        make_password(password)  # same cost as a real sign-up: timing tells nothing
-        _tell_owner_of_sign_up_attempt(existing)
+        # One hash, as a sign-up costs: timing tells nothing.
+        _answer_taken_address(existing, full_name=full_name, password=password)
         return None
-    user = User.objects.create_user(
-        email=email, password=password, full_name=full_name, language=language
-    )
+    try:
+        with transaction.atomic():  # a savepoint: the insert may lose a race (below)
+            user = User.objects.create_user(
+                email=email, password=password, full_name=full_name, language=language
+            )
+    except IntegrityError:
+        # The same address signed up at this very moment (a double tap, a retrying proxy,
+        # two tabs): the insert waited for that sign-up to commit and found the address
+        # taken. The answer is the same page; the first request's email is on its way.
+        existing = User.objects.filter(email=email).first()
+        if existing is None:  # pragma: no cover - the other sign-up rolled back instead
+            raise
+        _answer_taken_address(existing, full_name=full_name, password=password)
+        return None
     record_event(action="account.signed_up", actor=user, target=user, ip_address=ip)
     _queue_confirmation(user)
     return user
+
+
+def _answer_taken_address(user: User, *, full_name: str, password: str) -> None:
+    """A sign-up with an address that has an account: nothing is created.
+
+    Checking the password costs the hash a real sign-up costs, so timing tells nothing.
+    The same form sent again moments later (a double tap, a retrying proxy, two tabs:
+    same name, same password, the account unconfirmed and under a minute old) needs
+    nothing more: its confirmation email is already queued. Any other try is told to
+    the owner by email.
+    """
+    same_password = user.check_password(password)
+    resent = (
+        same_password
+        and user.full_name == full_name
+        and user.email_confirmed_at is None
+        and timezone.now() - user.date_joined < timedelta(seconds=SAME_FORM_WITHIN_SECONDS)
+    )
+    if not resent:
+        _tell_owner_of_sign_up_attempt(user)
 
 
 def _tell_owner_of_sign_up_attempt(user: User) -> None:

@@ -31,6 +31,9 @@ class Card(TimestampedModel):
     wave = models.ForeignKey("programmes.Wave", on_delete=models.PROTECT, related_name="+")
     #: The exact scheme version whose balance and deadline apply.
     scheme = models.ForeignKey("programmes.Scheme", on_delete=models.PROTECT, related_name="+")
+    #: The scheme's year (Scheme.code, "2020"), copied so that the database itself can
+    #: refuse a second live card for one person in one scheme year.
+    scheme_code = models.CharField(max_length=16)
     #: 16 digits, the last a Luhn check digit (bekal.cards.numbers); random, not the NIK.
     number = models.CharField(max_length=16, unique=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OFFERED)
@@ -58,6 +61,14 @@ class Card(TimestampedModel):
         verbose_name = _("card")
         constraints = [
             models.UniqueConstraint(fields=["user", "wave"], name="cards_card_once_per_wave"),
+            # One live (offered or active) card per person and scheme year, whatever the
+            # code above does (docs/selection.md, "Waves in order").
+            models.UniqueConstraint(
+                fields=["user", "scheme_code"],
+                condition=Q(status__in=["offered", "active"]),
+                name="cards_card_one_live_per_scheme_year",
+            ),
+            models.CheckConstraint(condition=~Q(scheme_code=""), name="cards_card_scheme_code_set"),
             models.CheckConstraint(
                 condition=Q(number__regex=r"^[0-9]{16}$"), name="cards_card_number_16_digits"
             ),

@@ -224,11 +224,18 @@ def announce_batch(*, run_id: int, after: int, size: int | None = None) -> int |
 # --- offer and acceptance ----------------------------------------------------------------
 
 
+#: The constraint a random card number may collide with; any other refusal is a bug.
+_NUMBER_TAKEN = "cards_card_number_key"
+
+
 def _offer_cards(*, user_ids: list[int], wave_id: int, scheme_id: int, now: dt.datetime) -> None:
     """An offered card for each user in the wave who has none (set-based, idempotent).
 
     Numbers are random: a collision with an existing number (about one in 10^14 a card)
-    rolls back to the savepoint and is retried with new numbers."""
+    rolls back to the savepoint and is retried with new numbers. A second live card for
+    one person in one scheme year is refused by the database
+    (cards_card_one_live_per_scheme_year): the selection's rules never select such a
+    person, so that refusal stops the announcement loudly rather than be skipped."""
     if not user_ids:
         return
     for attempt in range(5):
@@ -238,17 +245,19 @@ def _offer_cards(*, user_ids: list[int], wave_id: int, scheme_id: int, now: dt.d
                 cursor.execute(
                     """
                     INSERT INTO cards_card
-                        (created_at, updated_at, user_id, wave_id, scheme_id, number, status,
-                         offered_at, terms_version, revoke_reason)
-                    SELECT %s, %s, t.user_id, %s, %s, t.number, 'offered', %s, '', ''
+                        (created_at, updated_at, user_id, wave_id, scheme_id, scheme_code,
+                         number, status, offered_at, terms_version, revoke_reason)
+                    SELECT %s, %s, t.user_id, %s, s.id, s.code, t.number, 'offered', %s, '', ''
                     FROM unnest(%s::bigint[], %s::text[]) AS t(user_id, number)
+                    JOIN programmes_scheme s ON s.id = %s
                     ON CONFLICT (user_id, wave_id) DO NOTHING
                     """,
-                    [now, now, wave_id, scheme_id, now, user_ids, numbers],
+                    [now, now, wave_id, now, user_ids, numbers, scheme_id],
                 )
             return
-        except IntegrityError:
-            if attempt == 4:
+        except IntegrityError as error:
+            cause = getattr(error.__cause__, "diag", None)
+            if attempt == 4 or getattr(cause, "constraint_name", None) != _NUMBER_TAKEN:
                 raise
 
 

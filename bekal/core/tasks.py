@@ -1,10 +1,13 @@
 """The safety net every queue shares: jobs of workers that died mid-job are run again.
 
 Procrastinate marks a worker stalled when its heartbeat (every 10 s) is older than
-STALLED_AFTER seconds; `retry_stalled_jobs` (every 5 minutes) puts that worker's "doing"
-jobs back in their queue. Every Bekal job is idempotent (an identity check, an email, an
-exclusion-list import, an announcement batch, a revocation sweep), so running one again
-after a crash is safe; an import left "importing" by a killed worker is imported again.
+STALLED_AFTER seconds; `retry_stalled_jobs` (every SWEEP_EVERY seconds) puts that
+worker's "doing" jobs back in their queue. A job of a worker killed just after its
+heartbeat is queued again at most STALLED_AFTER + SWEEP_EVERY seconds (45) later, and a
+waiting worker takes it within its polling interval: within a minute. Every Bekal job is
+idempotent (an identity check, an email, an exclusion-list import, an announcement
+batch, a revocation sweep), so running one again after a crash is safe; an import left
+"importing" by a killed worker is imported again.
 """
 
 from __future__ import annotations
@@ -20,8 +23,11 @@ from procrastinate.manager import JobManager
 
 logger = logging.getLogger(__name__)
 
-#: Seconds without a heartbeat after which a worker is taken for dead.
-STALLED_AFTER = 60
+#: Seconds without a heartbeat after which a worker is taken for dead: three missed
+#: heartbeats (Procrastinate's own stalled-worker timeout is the same).
+STALLED_AFTER = 30
+#: How often the sweep runs, in seconds (a divisor of 60: it is a cron seconds field).
+SWEEP_EVERY = 15
 
 
 async def retry_stalled_jobs(
@@ -44,7 +50,8 @@ async def retry_stalled_jobs(
     return retried
 
 
-@app.periodic(cron="*/5 * * * *", periodic_id="retry_stalled_jobs")
+# Six fields: the sixth is the seconds (croniter's extension, which Procrastinate uses).
+@app.periodic(cron=f"* * * * * */{SWEEP_EVERY}", periodic_id="retry_stalled_jobs")
 @app.task(name="core.retry_stalled_jobs", queue="maintenance", pass_context=True)
 async def retry_stalled_jobs_everywhere(context: JobContext, timestamp: int) -> None:
     assert context.app is not None

@@ -15,7 +15,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import BigIntegerField, F, Func, IntegerField, Q, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -81,12 +81,15 @@ def upload_document(
     storage = _storage()
     name = storage.save(_new_storage_name(), ContentFile(encrypt_bytes(clean.jpeg)))
     try:
-        return _record_upload(
+        document = _record_upload(
             owner=owner, kind=kind, clean=clean, storage_name=name, acting_user=acting_user, ip=ip
         )
     except BaseException:
         storage.delete(name)  # the row was not written: leave no orphan file
         raise
+    if document.storage_name != name:
+        storage.delete(name)  # the same photo was already stored: keep no second copy
+    return document
 
 
 def read_document_image(
@@ -214,23 +217,43 @@ def _record_upload(
     acting_user: User | None,
     ip: str | None,
 ) -> IdentityDocument:
-    # Two uploads of the same kind at once: the second insert hits the unique constraint
-    # on the current document; it then retries and replaces the first one.
-    for attempt in range(2):
-        try:
-            with transaction.atomic():
-                return _insert(
-                    owner=owner,
-                    kind=kind,
-                    clean=clean,
-                    storage_name=storage_name,
-                    acting_user=acting_user,
-                    ip=ip,
-                )
-        except IntegrityError:
-            if attempt:
-                raise
-    raise AssertionError("unreachable")
+    # One upload of a person at a time: a second one (a double tap, a retry, the desk and
+    # the person at once) waits here, then finds the first one's document.
+    User.objects.select_for_update().filter(pk=owner.pk).values_list("pk", flat=True).get()
+    current = (
+        IdentityDocument.objects.filter(owner=owner, kind=kind, replaced_at__isnull=True)
+        .order_by("-pk")
+        .first()
+    )
+    if current is not None and _same_photo(current, clean):
+        return current  # the same photo sent again: it is stored already
+    return _insert(
+        owner=owner,
+        kind=kind,
+        clean=clean,
+        storage_name=storage_name,
+        acting_user=acting_user,
+        ip=ip,
+    )
+
+
+def _same_photo(document: IdentityDocument, clean: images.CleanImage) -> bool:
+    """Whether `clean` is the photo `document` holds (the same file, cleaned the same way)."""
+    return document.deleted_at is None and (
+        document.phash,
+        document.byte_size,
+        document.width,
+        document.height,
+        document.original_byte_size,
+        document.original_format,
+    ) == (
+        to_signed(clean.phash),
+        len(clean.jpeg),
+        clean.width,
+        clean.height,
+        clean.original_byte_size,
+        clean.original_format,
+    )
 
 
 def _insert(

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from bekal.notifications import smtp_connections
 from bekal.notifications.models import OutboxMessage
 from bekal.notifications.sms import SmsRejectedError, get_backend
 
@@ -27,12 +28,15 @@ def redact_codes(body: str) -> str:
 def _send(message: OutboxMessage) -> list[str]:
     """Hand the message to its channel; return the fields of `message` it changed."""
     if message.channel == OutboxMessage.Channel.EMAIL:
-        EmailMessage(
-            subject=message.subject,
-            body=message.body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[message.recipient],
-        ).send(fail_silently=False)
+        smtp_connections.send(
+            lambda connection: EmailMessage(
+                subject=message.subject,
+                body=message.body,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[message.recipient],
+                connection=connection,
+            )
+        )
         return []
     if message.channel == OutboxMessage.Channel.SMS:
         backend = get_backend()

@@ -163,12 +163,40 @@ def _save_profile(
     ):
         raise IdentityVerifiedError()
 
+    kk_index = crypto.blind_index(kk.kk, purpose="kk")
+    typed = {
+        "nik_index": nik_index,
+        "kk_index": kk_index,
+        "full_name": full_name,
+        "birth_place": birth_place,
+        "birth_date": data.birth_date,
+        "sex": data.sex,
+        "ktp_street": ktp_street,
+        "ktp_village_id": ktp_village.pk,
+        "domicile_same_as_ktp": data.domicile_same_as_ktp,
+        "domicile_street": domicile_street,
+        "domicile_village_id": domicile_village.pk,
+        "education": data.education,
+        "employment_status": data.employment_status,
+        "in_school": data.in_school,
+        "in_excluded_occupation": data.in_excluded_occupation,
+    }
+    if (
+        profile.pk is not None
+        and check is not None
+        and check.status in (IdentityCheck.Status.PENDING, IdentityCheck.Status.VERIFIED)
+        and all(getattr(profile, field) == value for field, value in typed.items())
+    ):
+        # The same profile sent again (a double tap, a retry, a second tab): it is saved
+        # and its check is under way or done; nothing changes, nothing is recorded again.
+        return profile
+
     now = timezone.now()
     profile.nik_encrypted = crypto.encrypt(nik.nik)
     profile.nik_index = nik_index
     profile.nik_masked = mask_nik(nik.nik)
     profile.kk_encrypted = crypto.encrypt(kk.kk)
-    profile.kk_index = crypto.blind_index(kk.kk, purpose="kk")
+    profile.kk_index = kk_index
     profile.kk_masked = mask_nik(kk.kk)
     profile.full_name = full_name
     profile.birth_place = birth_place
@@ -388,7 +416,8 @@ def sign_declaration(
 
     The text's hash is taken in the active language (the one the page was shown in).
     """
-    profile = Profile.objects.filter(user=user).first()
+    # Locked: the same acceptance sent twice at once waits here and then finds the first.
+    profile = Profile.objects.select_for_update().filter(user=user).first()
     if profile is None:
         raise ProfileRequiredError()
     if version != DECLARATION_VERSION:

@@ -44,3 +44,12 @@ class EligibilityFrozenError(DomainError):
 class RunNotPublishedError(DomainError):
     code = "selection_not_published"
     message = _("The selection of wave %(number)s has not been published.")
+
+
+class EarlierRunUnpublishedError(DomainError):
+    code = "earlier_run_unpublished"
+    message = _(
+        "The selection of wave %(number)s is not published yet. Publish it before running "
+        "this wave: the rules count only published selections, so that nobody is selected "
+        "twice and no family gets more places than it may."
+    )

@@ -99,10 +99,16 @@ class SelectionRun(TimestampedModel):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.CharField(max_length=500, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
-    #: The canonical inputs (bekal.selection.canonical), exactly the bytes the digest covers.
-    inputs_json = models.TextField(blank=True)
-    #: SHA-256 (hex) of inputs_json's UTF-8 bytes.
+    #: The canonical inputs (bekal.selection.canonical), exactly the bytes the digest
+    #: covers: the name of the file in the "selection_proofs" storage, written by the
+    #: publication job (the document is tens of megabytes at national scale).
+    inputs_file = models.CharField(max_length=255, blank=True)
+    #: SHA-256 (hex) of the inputs file's bytes.
     inputs_digest = models.CharField(max_length=64, blank=True)
+    #: The selected pseudonyms in lottery order, one a line: the published list.
+    selected_file = models.CharField(max_length=255, blank=True)
+    #: SHA-256 (hex) of the selected file's bytes.
+    selected_digest = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("selection run")
@@ -183,3 +189,38 @@ class RevokedRecipient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} ({self.reason})"
+
+
+class ProofLogEntry(models.Model):
+    """One entry of the selection's public, append-only, hash-chained log.
+
+    Each entry names the previous entry's hash and its own hash is SHA-256 of its
+    canonical encoding (bekal.selection.canonical.entry_body), so rewriting an entry
+    breaks every later link, and the latest hash (the head), once printed, mailed or
+    posted elsewhere, pins the whole log. PostgreSQL refuses UPDATE and DELETE on this
+    table (migration 0003). Written only by bekal.selection.proof_log.append_entry, in
+    the transaction of commit_seed and publish_run.
+    """
+
+    class Kind(models.TextChoices):
+        SEED_COMMITTED = "seed_committed", _("Lottery seed committed")
+        RUN_PUBLISHED = "run_published", _("Selection published")
+
+    #: 1 for the first entry, then one more each time.
+    position = models.PositiveBigIntegerField(unique=True)
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    #: The wave's number (not a foreign key: the log outlives and never follows any row).
+    wave = models.PositiveIntegerField()
+    #: What the entry commits to: the seed hash, or the published digests and counts.
+    payload = models.JSONField()
+    recorded_at = models.DateTimeField()
+    previous_hash = models.CharField(max_length=64, unique=True)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("proof log entry")
+        ordering = ["position"]
+        indexes = [models.Index(fields=["wave", "kind"], name="selection_prooflog_wave")]
+
+    def __str__(self) -> str:
+        return f"{self.position} {self.kind} wave {self.wave}: {self.entry_hash}"

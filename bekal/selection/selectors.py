@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import IO
+
 from django.db import connection
 from django.db.models import QuerySet
 
 from bekal.accounts.models import User
 from bekal.programmes.models import Wave, WaveApplication
+from bekal.selection import proof_log, publication
 from bekal.selection.eligibility import (
     ApplicantDecision,
     decisions_sql,
@@ -14,8 +18,14 @@ from bekal.selection.eligibility import (
     rules_of,
 )
 from bekal.selection.errors import RunNotPublishedError
-from bekal.selection.models import EligibilityDecision, SelectionOutcome, SelectionRun
-from bekal.selection.verification import Verification, verify
+from bekal.selection.models import (
+    EligibilityDecision,
+    ProofLogEntry,
+    SelectionOutcome,
+    SelectionRun,
+)
+from bekal.selection.proof_checks import check_published_run
+from bekal.selection.verification import Verification
 
 
 def check_applicant(*, wave: Wave, user: User) -> ApplicantDecision | None:
@@ -95,19 +105,68 @@ def list_published_recipients(*, wave: Wave) -> QuerySet[SelectionOutcome]:
     )
 
 
-def verify_published_run(*, wave: Wave) -> Verification:
-    """Recompute the wave's published selection from its published inputs and compare."""
+def verify_published_run(*, wave: Wave, known_head: str | None = None) -> Verification:
+    """Recompute the wave's published selection from its published inputs, and hold the
+    proof log, the run, its files, every outcome, decision, application flag and quota
+    against the published proof (bekal.selection.proof_checks). `known_head`: a head
+    kept outside Bekal, which the stored log must still hold."""
     run = get_run(wave=wave)
     if run is None or run.status != SelectionRun.Status.PUBLISHED:
         raise RunNotPublishedError(number=wave.number)
-    published = list(
-        SelectionOutcome.objects.filter(run=run, selected=True)
-        .order_by("lottery_rank", "pseudonym")
-        .values_list("pseudonym", flat=True)
+    return check_published_run(run=run, known_head=known_head)
+
+
+@dataclass(frozen=True, slots=True)
+class WaveProof:
+    """What a wave's public page shows of its selection's proof."""
+
+    seed_hash: str
+    #: The revealed seed, the digests and the files: once published.
+    seed: str
+    inputs_digest: str
+    selected_digest: str
+    inputs_size: int | None
+    #: The wave's entries in the proof log (seed committed, run published).
+    entries: list[ProofLogEntry]
+
+
+def get_wave_proof(*, wave: Wave) -> WaveProof | None:
+    """The proof of the wave's selection so far; None before its seed is committed."""
+    run = get_run(wave=wave)
+    if run is None or not run.seed_hash:
+        return None
+    published = run.status == SelectionRun.Status.PUBLISHED
+    size = None
+    if published and run.inputs_file:
+        try:
+            size = publication.file_size(run.inputs_file)
+        except OSError:
+            size = None
+    return WaveProof(
+        seed_hash=run.seed_hash,
+        seed=run.seed if published else "",
+        inputs_digest=run.inputs_digest if published else "",
+        selected_digest=run.selected_digest if published else "",
+        inputs_size=size,
+        entries=proof_log.list_wave_entries(wave=wave.number),
     )
-    return verify(
-        inputs=run.inputs_json,
-        published_digest=run.inputs_digest,
-        seed_hex=run.seed,
-        published=published,
-    )
+
+
+def open_published_file(*, wave: Wave, kind: str) -> tuple[IO[bytes], str] | None:
+    """A published file of the wave's selection ("inputs" or "selected") opened for
+    reading, with its name in the storage; None before publication."""
+    run = get_run(wave=wave)
+    if run is None or run.status != SelectionRun.Status.PUBLISHED:
+        return None
+    name = {"inputs": run.inputs_file, "selected": run.selected_file}[kind]
+    if not name:
+        return None
+    return publication.open_file(name), name
+
+
+def get_proof_log_head() -> ProofLogEntry | None:
+    return proof_log.get_head()
+
+
+def export_proof_log() -> str:
+    return proof_log.export_text()

@@ -15,18 +15,20 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
+from django.db.models import Q
 from django.utils import timezone
 
 from bekal.accounts.models import User
 from bekal.core import crypto
 from bekal.core.audit import record_event
 from bekal.core.errors import DomainError
-from bekal.programmes.models import Wave, WaveQuota
+from bekal.programmes.models import Wave
 from bekal.programmes.services import carry_over
 from bekal.programmes.services import open_wave as programmes_open_wave
-from bekal.selection import canonical, lottery
+from bekal.selection import lottery, proof_log, publication
 from bekal.selection.eligibility import closing_date, decisions_sql, rules_of
 from bekal.selection.errors import (
+    EarlierRunUnpublishedError,
     EligibilityFrozenError,
     RunExistsError,
     RunStateError,
@@ -34,7 +36,7 @@ from bekal.selection.errors import (
     SeedTooLateError,
     WaveStillOpenError,
 )
-from bekal.selection.models import RevokedRecipient, SelectionRun
+from bekal.selection.models import ProofLogEntry, RevokedRecipient, SelectionRun
 
 Status = SelectionRun.Status
 
@@ -186,12 +188,21 @@ def commit_seed(*, run: SelectionRun, actor: User | None) -> SelectionRun:
     run.save(
         update_fields=["seed_encrypted", "seed_hash", "seed_committed_at", "status", "updated_at"]
     )
+    entry = proof_log.append_entry(
+        kind=ProofLogEntry.Kind.SEED_COMMITTED,
+        wave=wave.number,
+        payload={
+            "seed_hash": run.seed_hash,
+            "wave_closes_at": proof_log.format_time(wave.closes_at),
+        },
+    )
     record_event(
         action="selection.seed_committed",
         actor=actor,
         target=run,
         wave=wave.number,
         seed_hash=run.seed_hash,
+        log_entry=entry.entry_hash,
     )
     return run
 
@@ -247,13 +258,44 @@ def do_requested_step(
         return None
 
 
+#: pg_advisory_xact_lock key taken by every run: runs go one at a time, so a run started
+#: while another is running waits for it, then sees it (docs/selection.md, "Waves in
+#: order"). A publication needs no lock: a run that reads a run as not yet published
+#: refuses, which is safe.
+RUN_LOCK = 0x42454B414C  # "BEKAL"
+
+
+def _refuse_out_of_order(wave: Wave) -> None:
+    """Refuse to run `wave` while a run the rules cannot see yet could select the same
+    people: an earlier wave of the same scheme year whose seed is committed but whose run
+    is not published, or any other wave's run that has run and is not published."""
+    blocking = (
+        SelectionRun.objects.exclude(wave=wave)
+        .filter(
+            Q(status__in=[Status.RUN, Status.REVIEWED])
+            | Q(
+                status=Status.SEED_COMMITTED,
+                wave__number__lt=wave.number,
+                wave__scheme__code=wave.scheme.code,
+            )
+        )
+        .select_related("wave")
+        .order_by("wave__number")
+        .first()
+    )
+    if blocking is not None:
+        raise EarlierRunUnpublishedError(number=blocking.wave.number)
+
+
 @transaction.atomic
 def request_run(*, run: SelectionRun, actor: User | None) -> SelectionRun:
     """The office asks for the run after the wave closed; the job
     bekal.selection.tasks.run_requested_selection does it. Asking again while it is
     queued changes nothing."""
-    if not Wave.objects.filter(pk=run.wave_id, status=Wave.Status.CLOSED).exists():
+    wave = Wave.objects.select_related("scheme").get(pk=run.wave_id)
+    if wave.status != Wave.Status.CLOSED:
         raise WaveStillOpenError()
+    _refuse_out_of_order(wave)
     run, asked = mark_step_requested(run=run, step=SelectionRun.Step.RUN, actor=actor)
     if asked:
         from bekal.selection.tasks import run_requested_selection
@@ -273,11 +315,15 @@ def run_requested(*, run_id: int) -> SelectionRun | None:
 
 @transaction.atomic
 def run_selection(*, run: SelectionRun, actor: User | None) -> SelectionRun:
-    """Reveal the seed, decide eligibility, and select within the quotas: after closing."""
+    """Reveal the seed, decide eligibility, and select within the quotas: after closing,
+    and only once every run the rules must count is published (_refuse_out_of_order)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RUN_LOCK])
     run = _locked(run, source=Status.SEED_COMMITTED, action="run")
     wave = Wave.objects.select_for_update().select_related("scheme").get(pk=run.wave_id)
     if wave.status != Wave.Status.CLOSED:
         raise WaveStillOpenError()
+    _refuse_out_of_order(wave)
     seed = bytes.fromhex(crypto.decrypt(run.seed_encrypted))
     if hashlib.sha256(seed).hexdigest() != run.seed_hash:
         raise SeedCommitmentBrokenError()
@@ -321,25 +367,13 @@ def review_run(*, run: SelectionRun, actor: User, note: str = "") -> SelectionRu
     return run
 
 
-def _render_inputs(run: SelectionRun) -> str:
-    wave = run.wave
-    quotas = WaveQuota.objects.filter(wave=wave)
-    rows = run.outcomes.order_by("application_id").values_list(
-        "pseudonym", "regency_id", "tier", "eligible", "household", "household_places"
-    )
-    return canonical.render(
-        wave=wave.number,
-        seed_hash=run.seed_hash,
-        national_quota=wave.national_quota,
-        province_quotas={q.province_id: q.quota for q in quotas if q.province_id},
-        regency_quotas={q.regency_id: q.quota for q in quotas if q.regency_id},
-        rows=rows.iterator(chunk_size=10_000),
-    )
-
-
 @transaction.atomic
 def publish_run(*, run: SelectionRun, actor: User) -> SelectionRun:
-    """Publish the seed, the canonical inputs with their digest, and the counts."""
+    """Publish the seed, the counts, and the proof: the canonical inputs and the selected
+    list written to file storage with their digests, and an entry in the proof log that
+    commits to them (and to the wave's eligibility decisions). At national scale this
+    takes minutes: the office asks for it and a background job does it
+    (bekal.cards.services.request_publish)."""
     run = _locked(run, source=Status.REVIEWED, action="published")
     # The applications learn their result only now: nobody (and no query) sees a result
     # before it is published.
@@ -350,11 +384,38 @@ def publish_run(*, run: SelectionRun, actor: User) -> SelectionRun:
             " WHERE o.application_id = a.id AND o.run_id = %s",
             [run.pk],
         )
-    run.inputs_json = _render_inputs(run)
-    run.inputs_digest = canonical.digest(run.inputs_json)
+    inputs, applicants, eligible = publication.write_inputs(run)
+    selected, selected_count = publication.write_selected(run)
+    run.inputs_file, run.inputs_digest = inputs.name, inputs.digest
+    run.selected_file, run.selected_digest = selected.name, selected.digest
     run.published_at = timezone.now()
     run.status = Status.PUBLISHED
-    run.save(update_fields=["inputs_json", "inputs_digest", "published_at", "status", "updated_at"])
+    run.save(
+        update_fields=[
+            "inputs_file",
+            "inputs_digest",
+            "selected_file",
+            "selected_digest",
+            "published_at",
+            "status",
+            "updated_at",
+        ]
+    )
+    entry = proof_log.append_entry(
+        kind=ProofLogEntry.Kind.RUN_PUBLISHED,
+        wave=run.wave.number,
+        payload={
+            "seed": run.seed,
+            "seed_hash": run.seed_hash,
+            "inputs_digest": run.inputs_digest,
+            "selected_digest": run.selected_digest,
+            "decisions_digest": publication.decisions_digest(run.wave),
+            "rules_version": run.rules_version,
+            "applicants": applicants,
+            "eligible": eligible,
+            "selected": selected_count,
+        },
+    )
     record_event(
         action="selection.published",
         actor=actor,
@@ -364,6 +425,7 @@ def publish_run(*, run: SelectionRun, actor: User) -> SelectionRun:
         seed_hash=run.seed_hash,
         inputs_digest=run.inputs_digest,
         counts=run.counts,
+        log_entry=entry.entry_hash,
     )
     return run
 

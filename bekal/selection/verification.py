@@ -2,14 +2,26 @@
 
 This is deliberately not the SQL of bekal.selection.lottery: a plain Python walk down the
 lottery order that anyone can read and run with the published seed and inputs file.
+Standard library only (with canonical.py): with the files downloaded from a wave's public
+page, and no access to Bekal's database,
+
+    python -m bekal.selection.verification --inputs inputs.json --digest HEX \
+        --seed HEX --selected selected.txt [--log proof-log.txt]
+
+(or `manage.py verify_selection` with the same options) recomputes the list and says
+MATCH or MISMATCH, exiting 1 on a mismatch.
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
+import sys
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
 from bekal.selection import canonical
 
@@ -30,21 +42,23 @@ def recompute(document: dict[str, Any], seed: bytes) -> list[str]:
     province_quota: dict[str, int] = document["quotas"]["provinces"]
     regency_quota: dict[str, int] = document["quotas"]["regencies"]
     national_quota: int = document["national_quota"]
-    family_seen: Counter[str] = Counter()
+    family_selected: Counter[str] = Counter()
     in_regency: Counter[str] = Counter()
     in_province: Counter[str] = Counter()
     selected: list[str] = []
+    # One at a time in lottery order: selected if the family has a place left and the
+    # regency, the province and the nation have room. Only the selected use a place.
     for pseudonym, regency, _tier, _eligible, household, places in eligible:
         if len(selected) >= national_quota:
             break
-        family_seen[household] += 1
-        if family_seen[household] > places:
+        if family_selected[household] >= places:
             continue
         province = regency[:2]
         if regency in regency_quota and in_regency[regency] >= regency_quota[regency]:
             continue
         if province in province_quota and in_province[province] >= province_quota[province]:
             continue
+        family_selected[household] += 1
         in_regency[regency] += 1
         in_province[province] += 1
         selected.append(pseudonym)
@@ -57,34 +71,187 @@ class Verification:
     #: Why it does not match (None when it does): the first difference found.
     problem: str | None
     selected: int
+    #: Every difference found, the first one first (the database mode lists them all).
+    problems: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, problems: Sequence[str], selected: int) -> Verification:
+        return cls(not problems, problems[0] if problems else None, selected, tuple(problems))
 
 
-def verify(
-    *, inputs: str, published_digest: str, seed_hex: str, published: list[str]
-) -> Verification:
-    """Check the inputs against their digest and the seed against its commitment, then
-    recompute and compare with the published list (selected pseudonyms, lottery order)."""
-    if canonical.digest(inputs) != published_digest:
-        return Verification(False, "the inputs do not match their published digest", 0)
-    document = canonical.parse(inputs)
-    seed = bytes.fromhex(seed_hex)
-    if hashlib.sha256(seed).hexdigest() != document["seed_hash"]:
-        return Verification(False, "the seed does not match the committed seed hash", 0)
-    recomputed = recompute(document, seed)
+def compare_lists(recomputed: list[str], published: list[str]) -> str | None:
+    """The first difference between the recomputed and the published list (lottery
+    order), None when they are the same."""
     for position, (mine, theirs) in enumerate(zip(recomputed, published, strict=False), 1):
         if mine != theirs:
-            return Verification(
-                False,
-                f"position {position}: published {theirs}, recomputed {mine}",
-                len(recomputed),
-            )
+            return f"position {position}: published {theirs}, recomputed {mine}"
     if len(recomputed) != len(published):
         shorter, longer = sorted([recomputed, published], key=len)
         extra = longer[len(shorter)]
-        return Verification(
-            False,
+        return (
             f"position {len(shorter) + 1}: published {len(published)} selected, "
-            f"recomputed {len(recomputed)} (first extra: {extra})",
-            len(recomputed),
+            f"recomputed {len(recomputed)} (first extra: {extra})"
         )
-    return Verification(True, None, len(recomputed))
+    return None
+
+
+def recompute_checked(
+    *, inputs: str | bytes, published_digest: str, seed_hex: str
+) -> tuple[dict[str, Any] | None, list[str] | None, str | None]:
+    """(document, recomputed list, None), or (.., .., the problem) when the inputs do not
+    match their digest, are not a document, or the seed does not match its hash."""
+    if canonical.digest(inputs) != published_digest.strip().lower():
+        return None, None, "the inputs do not match their published digest"
+    try:
+        document = canonical.parse(inputs)
+    except ValueError as exc:
+        return None, None, f"the inputs are not a selection inputs document ({exc})"
+    try:
+        seed = bytes.fromhex(seed_hex.strip())
+    except ValueError:
+        return document, None, "the seed is not hexadecimal"
+    if hashlib.sha256(seed).hexdigest() != document["seed_hash"]:
+        return document, None, "the seed does not match the committed seed hash"
+    return document, recompute(document, seed), None
+
+
+def verify(
+    *, inputs: str | bytes, published_digest: str, seed_hex: str, published: list[str]
+) -> Verification:
+    """Check the inputs against their digest and the seed against its commitment, then
+    recompute and compare with the published list (selected pseudonyms, lottery order)."""
+    _document, recomputed, problem = recompute_checked(
+        inputs=inputs, published_digest=published_digest, seed_hex=seed_hex
+    )
+    if recomputed is None:
+        return Verification.of([problem or "nothing to recompute"], 0)
+    difference = compare_lists(recomputed, published)
+    return Verification.of([difference] if difference else [], len(recomputed))
+
+
+def check_against_log(
+    *,
+    log_text: str,
+    document: dict[str, Any],
+    digest: str,
+    seed_hex: str,
+    selected_digest: str,
+) -> list[str]:
+    """The exported proof log holds, and commits to these files: its entries' hashes and
+    links, the wave's seed commitment, and its publication's digests and seed."""
+    try:
+        entries = canonical.parse_log(log_text)
+    except ValueError as exc:
+        return [f"the log is not a Bekal proof log ({exc})"]
+    problems = canonical.check_chain(entries)
+    wave = document["wave"]
+    committed = [e for e in entries if e["wave"] == wave and e["kind"] == "seed_committed"]
+    published = [e for e in entries if e["wave"] == wave and e["kind"] == "run_published"]
+    if not committed or committed[0]["payload"].get("seed_hash") != document["seed_hash"]:
+        problems.append(f"the log holds no seed commitment of wave {wave} with this seed hash")
+    elif committed[0]["recorded_at"] >= committed[0]["payload"].get("wave_closes_at", "~"):
+        # (ISO 8601 UTC strings of one format compare as the moments they name)
+        problems.append(f"the log records wave {wave}'s seed commitment after the wave closed")
+    if not published:
+        problems.append(f"the log holds no publication of wave {wave}")
+        return problems
+    stated = published[0]["payload"]
+    for name, value in (
+        ("inputs_digest", digest.strip().lower()),
+        ("seed", seed_hex.strip().lower()),
+        ("selected_digest", selected_digest),
+    ):
+        if stated.get(name) != value:
+            problems.append(
+                f"the log's publication of wave {wave} states {name} {stated.get(name)}, "
+                f"not {value}"
+            )
+    if committed and published and committed[0]["position"] > published[0]["position"]:
+        problems.append(f"the log records wave {wave}'s seed after its publication")
+    return problems
+
+
+def verify_files(
+    *, inputs: bytes, digest: str, seed_hex: str, selected: bytes, log: str | None = None
+) -> Verification:
+    """The standalone check, from the files of a wave's public page alone."""
+    document, recomputed, problem = recompute_checked(
+        inputs=inputs, published_digest=digest, seed_hex=seed_hex
+    )
+    if recomputed is None or document is None:
+        return Verification.of([problem or "nothing to recompute"], 0)
+    try:
+        published = canonical.parse_selected(selected.decode("utf-8"))
+    except UnicodeDecodeError:
+        return Verification.of(["the selected list is not UTF-8 text"], len(recomputed))
+    problems = []
+    difference = compare_lists(recomputed, published)
+    if difference:
+        problems.append(difference)
+    if log is not None:
+        problems += check_against_log(
+            log_text=log,
+            document=document,
+            digest=digest,
+            seed_hex=seed_hex,
+            selected_digest=canonical.digest(selected),
+        )
+    return Verification.of(problems, len(recomputed))
+
+
+def add_file_arguments(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    parser.add_argument("--inputs", type=Path, required=required, help="the inputs file")
+    parser.add_argument("--digest", required=required, help="the inputs' published SHA-256")
+    parser.add_argument("--seed", required=required, help="the revealed seed (hex)")
+    parser.add_argument(
+        "--selected", type=Path, required=required, help="the published selected list"
+    )
+    parser.add_argument("--log", type=Path, help="the exported proof log (optional)")
+
+
+class Writer(Protocol):
+    def write(self, text: str, /) -> Any: ...
+
+
+def run_files(
+    *, inputs: Path, digest: str, seed: str, selected: Path, log: Path | None, out: Writer
+) -> bool:
+    """Verify from files, print MATCH or MISMATCH lines; True on a match."""
+    result = verify_files(
+        inputs=inputs.read_bytes(),
+        digest=digest,
+        seed_hex=seed,
+        selected=selected.read_bytes(),
+        log=None if log is None else log.read_text(encoding="utf-8"),
+    )
+    if result.matches:
+        out.write(f"MATCH: {result.selected} selected, recomputed from the inputs file\n")
+        return True
+    for problem in result.problems:
+        out.write(f"MISMATCH: {problem}\n")
+    return False
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bekal.selection.verification",
+        description="Recompute a published Bekal selection from its downloaded files.",
+    )
+    add_file_arguments(parser, required=True)
+    args = parser.parse_args(argv)
+    try:
+        matched = run_files(
+            inputs=args.inputs,
+            digest=args.digest,
+            seed=args.seed,
+            selected=args.selected,
+            log=args.log,
+            out=sys.stdout,
+        )
+    except OSError as exc:
+        parser.error(str(exc))
+    return 0 if matched else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

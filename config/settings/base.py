@@ -50,6 +50,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "bekal.web.language.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which reads the body: an upload over its view's limit is
+    # refused from its Content-Length, unread.
+    "bekal.web.body_limit.BodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -144,6 +147,9 @@ EMAIL_PORT = ENV.EMAIL_PORT
 EMAIL_HOST_USER = ENV.EMAIL_HOST_USER
 EMAIL_HOST_PASSWORD = ENV.EMAIL_HOST_PASSWORD
 EMAIL_USE_TLS = ENV.EMAIL_USE_TLS
+BEKAL_SMTP_MESSAGES_PER_CONNECTION = ENV.SMTP_MESSAGES_PER_CONNECTION
+#: An SMTP connection idle this long is closed before the next email (servers drop them).
+BEKAL_SMTP_IDLE_SECONDS = 30
 DEFAULT_FROM_EMAIL = ENV.DEFAULT_FROM_EMAIL
 
 
@@ -202,10 +208,33 @@ STORAGES = {
             "OPTIONS": {"location": BASE_DIR / "var" / "documents"},
         }
     ),
+    # The published proof of each selection (the canonical inputs, the selected list):
+    # public documents, written by the publication job and offered on the wave's page.
+    "selection_proofs": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": ENV.PROOF_S3_BUCKET,
+                "endpoint_url": ENV.DOCUMENT_S3_ENDPOINT_URL or None,
+                "default_acl": "private",
+                "file_overwrite": False,
+            },
+        }
+        if ENV.PROOF_S3_BUCKET
+        else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": BASE_DIR / "var" / "proofs"},
+        }
+    ),
 }
 BEKAL_DOCUMENT_RETENTION_DAYS = ENV.DOCUMENT_RETENTION_DAYS
 BEKAL_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 BEKAL_DOCUMENT_MAX_PIXELS = 40_000_000
+#: The documents page shrinks a photo in the browser to this long side (JPEG) before upload.
+BEKAL_DOCUMENT_BROWSER_MAX_SIDE = 1600
+#: The documents form's whole body: two photos at most, and the form around them. A larger
+#: declared Content-Length is refused before the body is read.
+BEKAL_DOCUMENT_MAX_BODY_BYTES = 2 * BEKAL_DOCUMENT_MAX_BYTES + 256 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
@@ -236,9 +265,14 @@ BEKAL_REDEEM_WINDOW_AFTER_MINUTES = 60
 # is remembered for as long; requests a client may send a minute.
 BEKAL_PARTNER_API_CLOCK_SKEW_SECONDS = 300
 BEKAL_PARTNER_API_REQUESTS_PER_MINUTE = ENV.PARTNER_API_REQUESTS_PER_MINUTE
-# Requests failing authentication (bad signature, unknown key, reused nonce...) one
-# address may send a minute; then it waits, as a client over its limit does.
+# Requests naming one live key id that may fail authentication (bad signature, old
+# timestamp, reused nonce) a minute; then that key id's failing requests wait (its
+# well-signed ones are still served).
 BEKAL_PARTNER_API_FAILURES_PER_MINUTE = 60
+# Requests with no usable key (no signature, unknown or revoked key id) one address may
+# send a minute: a coarse backstop, since many platforms may share a load balancer's
+# address; it never stops a request that names a live key id.
+BEKAL_PARTNER_API_ADDRESS_FAILURES_PER_MINUTE = 600
 
 LOGGING = {
     "version": 1,

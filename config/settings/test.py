@@ -8,3 +8,11 @@ DATABASES["default"]["OPTIONS"].pop("pool", None)  # noqa: F405
 ALLOWED_HOSTS = ["*"]
 # Test-only support: a flush that keeps the regions (reference data) between tests.
 INSTALLED_APPS = ["tests.support", *INSTALLED_APPS]  # noqa: F405
+# The published proofs of the tests' selections, apart from the demo's.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "selection_proofs": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": BASE_DIR / "var" / "test-proofs"},  # noqa: F405
+    },
+}

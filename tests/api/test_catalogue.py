@@ -160,11 +160,14 @@ def test_a_session_is_added_and_a_published_course_is_withdrawn(partner):
 
 
 def test_a_business_refusal_says_which_field(partner):
+    # given a session that ends when it starts: the document cannot say it may not
     register_provider(partner)
     body = course_body()
     body["sessions"][0]["ends_at"] = body["sessions"][0]["starts_at"]
     response = partner.api.post("/courses", json=body)
-    assert response.status_code == 422
+    # then a rule of the programme refuses it: 409, as the document says (422 is only
+    # for requests that break the document)
+    assert response.status_code == 409
     error = error_of(response)
     assert error["code"] == "session_invalid"
     assert error["field"] == "ends_at"

@@ -7,11 +7,12 @@ import time
 
 import httpx
 import pytest
+from django.conf import settings as configured
 
 from bekal.accounts.models import PartnerClient
 from bekal.accounts.partner_clients import revoke_credential
 from bekal.marketplace.models import Provider
-from tests.api.client import PREFIX
+from tests.api.client import PREFIX, SigningClient
 from tests.api.partners import error_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -178,20 +179,65 @@ def test_the_limit_is_per_client(new_partner, settings):
     assert other.api.get("/me").status_code == 200
 
 
-def test_an_address_that_keeps_failing_authentication_waits(partner, settings):
-    # given at most 3 failing requests a minute from one address
+def test_bad_signatures_count_against_their_key_id_not_the_address(new_partner, settings):
+    # given two platforms behind one address (a load balancer), 3 failures a key id
     settings.BEKAL_PARTNER_API_FAILURES_PER_MINUTE = 3
-    # when it sends 3 requests signed with a wrong secret
-    failed = [partner.api.get("/me", secret="x" * 40).status_code for _ in range(3)]
-    # then they are refused as bad signatures, and the next requests wait, even signed well
+    careless, careful = new_partner(), new_partner()
+    # when one sends 3 requests signed with a wrong secret
+    failed = [careless.api.get("/me", secret="x" * 40).status_code for _ in range(3)]
+    # then they are refused as bad signatures, and its next failing request waits
     assert failed == [401, 401, 401]
-    waiting = partner.api.get("/me")
+    waiting = careless.api.get("/me", secret="x" * 40)
     assert waiting.status_code == 429
     assert error_of(waiting)["code"] == "rate_limited"
     assert 1 <= int(waiting.headers["Retry-After"]) <= 60
+    # and the other platform, from the same address, is served
+    assert careful.api.get("/me").status_code == 200
+    # and so is a request well signed with the failing key id: whoever sent the failures
+    # (its key id is no secret), they lock nobody out
+    assert careless.api.get("/me").status_code == 200
+
+
+def test_requests_with_no_usable_key_count_against_the_address_coarsely(
+    partner, live_server, settings
+):
+    # given at most 3 requests with no usable key a minute from one address
+    settings.BEKAL_PARTNER_API_ADDRESS_FAILURES_PER_MINUTE = 3
+    stranger = SigningClient(live_server.url, key_id="bkl_unknown", secret="s" * 40)
+    # when the address sends 3 requests with an unknown key id
+    failed = [stranger.get("/me").status_code for _ in range(3)]
+    # then they are refused, and the next such request waits
+    assert failed == [401, 401, 401]
+    waiting = stranger.get("/me")
+    assert waiting.status_code == 429
+    assert error_of(waiting)["code"] == "rate_limited"
+    stranger.close()
+    # but a platform with a live key, from the same address, is still heard
+    assert partner.api.get("/me").status_code == 200
+    assert partner.api.get("/me", secret="x" * 40).status_code == 401
+
+
+def test_the_address_limit_is_much_higher_than_a_key_ids():
+    assert configured.BEKAL_PARTNER_API_ADDRESS_FAILURES_PER_MINUTE >= (
+        5 * configured.BEKAL_PARTNER_API_FAILURES_PER_MINUTE
+    )
 
 
 def test_failures_below_the_limit_do_not_stop_good_requests(partner, settings):
     settings.BEKAL_PARTNER_API_FAILURES_PER_MINUTE = 3
     partner.api.get("/me", secret="x" * 40)
     assert partner.api.get("/me").status_code == 200
+
+
+def test_behind_a_trusted_proxy_the_address_is_the_forwarded_one(live_server, settings):
+    # given Bekal behind a trusted load balancer, 3 requests with no usable key an address
+    settings.BEKAL_TRUSTED_PROXIES = ["127.0.0.1/32"]
+    settings.BEKAL_PARTNER_API_ADDRESS_FAILURES_PER_MINUTE = 3
+    stranger = SigningClient(live_server.url, key_id="bkl_unknown", secret="s" * 40)
+    one, other = {"X-Forwarded-For": "203.0.113.7"}, {"X-Forwarded-For": "203.0.113.8"}
+    # when one client behind it sends 4 requests with an unknown key id
+    statuses = [stranger.get("/me", headers=one).status_code for _ in range(4)]
+    # then that client waits, and another client behind the same balancer does not
+    assert statuses == [401, 401, 401, 429]
+    assert stranger.get("/me", headers=other).status_code == 401
+    stranger.close()

@@ -192,7 +192,7 @@ def test_a_self_paced_completion_needs_full_progress_and_a_score(partner):
     partial = completion(
         partner, purchase, evidence={"progress_percent": 80, "final_test_score": 90}
     )
-    assert partial.status_code == 422
+    assert partial.status_code == 409
     assert error_of(partial)["code"] == "completion_evidence_invalid"
     assert error_of(partial)["field"] == "evidence.progress_percent"
     done = completion(

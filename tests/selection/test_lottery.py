@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections import Counter
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 
 from bekal.programmes.models import WaveApplication, WaveTier
@@ -201,3 +203,42 @@ def test_a_tier_counts_list_entries_valid_on_the_closing_date_only():
     assert tiers[laid_off_application.pk] == 2
     assert tiers[formerly_assisted_application.pk] == 2
     assert tiers[assisted_application.pk] is None
+
+
+def test_a_family_whose_first_ranked_member_lives_in_a_full_regency_keeps_both_places():
+    # given Kabupaten Bekasi with one place, taken by a laid-off worker of the first tier;
+    # a family of three whose first-ranked member (second tier) lives in Bekasi and whose
+    # two others (no tier) live in Kota Bengkulu, which has room for everybody
+    first, bekasi_member = Person(regency=BEKASI), Person(regency=BEKASI)
+    kk = "3216010101200077"
+    bekasi_member.kk = kk
+    tier_one = exclusion_list("reported_laid_off", [first.nik])
+    tier_two = exclusion_list("reported_laid_off", [bekasi_member.nik])
+    w, run = wave(
+        national_quota=50,
+        quotas=[(BEKASI, 1)],
+        tiers=[
+            TierInput(1, WaveTier.Kind.REPORTED_LAID_OFF, "PHK 1", exclusion_list=tier_one),
+            TierInput(2, WaveTier.Kind.REPORTED_LAID_OFF, "PHK 2", exclusion_list=tier_two),
+        ],
+    )
+    first_application, stopped = join(w, [first, bekasi_member])
+    relatives = join(w, [Person(kk=kk, regency=KOTA_BENGKULU) for _ in range(2)])
+
+    run = run_wave(w, run)
+
+    # then Bekasi's place goes to the first tier; the family member stopped there uses no
+    # family place, so both relatives in Kota Bengkulu are selected
+    outcomes = {o.application_id: o for o in run.outcomes.all()}
+    assert outcomes[stopped.pk].lottery_rank == 2
+    assert outcomes[first_application.pk].selected
+    assert not outcomes[stopped.pk].selected
+    assert all(outcomes[a.pk].selected for a in relatives)
+    assert outcomes[stopped.pk].household == outcomes[relatives[0].pk].household
+    assert selected_by_regency(run) == Counter({BEKASI: 1, KOTA_BENGKULU: 2})
+
+    # and the published list is what anyone recomputes from the published inputs
+    run = services.publish_run(run=services.review_run(run=run, actor=admin()), actor=admin())
+    out = io.StringIO()
+    call_command("verify_selection", str(w.number), stdout=out)
+    assert out.getvalue().startswith("MATCH: 3 selected")

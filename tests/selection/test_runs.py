@@ -7,7 +7,7 @@ import hashlib
 import pytest
 
 from bekal.core.models import AuditEvent
-from bekal.selection import services
+from bekal.selection import publication, services
 from bekal.selection.errors import (
     EligibilityFrozenError,
     RunExistsError,
@@ -41,7 +41,8 @@ def test_a_run_goes_from_draft_to_published_with_an_audit_event_at_each_step():
     # and the counts and the inputs' digest are published
     assert run.counts["national"] == {"applicants": 3, "eligible": 2, "selected": 2}
     assert run.counts["regencies"]["17.71"]["selected"] == 2
-    assert hashlib.sha256(run.inputs_json.encode()).hexdigest() == run.inputs_digest
+    inputs = publication.read_file(run.inputs_file)
+    assert hashlib.sha256(inputs).hexdigest() == run.inputs_digest
     actions = AuditEvent.objects.filter(
         object_type="selection.selectionrun", object_id=str(run.pk)
     ).order_by("id")

@@ -29,6 +29,7 @@ from bekal.core.errors import DomainError
 from bekal.identity import selectors, services
 from bekal.identity.documents.errors import DocumentError, DocumentFileDeletedError
 from bekal.identity.models import IdentityDocument
+from bekal.web.body_limit import body_limit
 from bekal.web.client import client_ip
 
 KINDS = IdentityDocument.Kind
@@ -61,6 +62,11 @@ def _participants_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
     return wrapper
 
 
+def _max_body_bytes() -> int:
+    return int(settings.BEKAL_DOCUMENT_MAX_BODY_BYTES)
+
+
+@body_limit(max_bytes=_max_body_bytes, template="portal/documents/too_large.html")
 @never_cache
 @require_http_methods(["GET", "POST"])
 @_participants_only
@@ -149,5 +155,7 @@ def _render(request: HttpRequest, form: DocumentUploadForm, *, status: int = 200
         "total": len(cards),
         "retention_days": settings.BEKAL_DOCUMENT_RETENTION_DAYS,
         "max_mb": settings.BEKAL_DOCUMENT_MAX_BYTES // (1024 * 1024),
+        "max_bytes": settings.BEKAL_DOCUMENT_MAX_BYTES,
+        "max_side": settings.BEKAL_DOCUMENT_BROWSER_MAX_SIDE,
     }
     return render(request, "portal/documents/upload.html", context, status=status)

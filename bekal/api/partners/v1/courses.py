@@ -4,23 +4,29 @@ after a rejection; sessions may be added to a published one."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
 from ninja.responses import Status
 
 from bekal.api.partners.v1.schemas import (
     EXTERNAL_ID_PATTERN,
+    WHOLE_NUMBER,
+    BodyIn,
     CourseStatus,
+    Description,
     ExternalId,
-    LongText,
     Moment,
     MomentIn,
+    Name,
     PageMeta,
     PageQuery,
     Reason,
     RegencyCode,
     Rupiah,
-    ShortText,
+    Title,
+    check_moment,
     page_of,
 )
 from bekal.api.partners.v1.security import platform_of
@@ -30,58 +36,62 @@ from bekal.marketplace.services import catalogue, refunds
 
 router = Router(tags=["courses"])
 
-Minutes = Field(ge=1, le=1_000_000, description="Whole minutes.")
+#: How long a course lasts, as bekal.marketplace.services.catalogue allows it.
+Minutes = Annotated[
+    int, Field(ge=30, le=200 * 60, description="30 minutes to 200 hours."), WHOLE_NUMBER
+]
+Places = Annotated[int, Field(ge=1, le=100_000), WHOLE_NUMBER]
 
 
-class SessionIn(Schema):
+class SessionIn(BodyIn):
     external_id: ExternalId
     starts_at: MomentIn
     ends_at: MomentIn
-    capacity: int | None = Field(None, ge=1, le=100_000, description="Places; null: no limit.")
+    capacity: Places | None = Field(None, description="Places; null: no limit.")
 
     def as_input(self) -> catalogue.SessionInput:
         return catalogue.SessionInput(
             external_id=self.external_id,
-            starts_at=self.starts_at,
-            ends_at=self.ends_at,
+            starts_at=check_moment(self.starts_at, field="starts_at"),
+            ends_at=check_moment(self.ends_at, field="ends_at"),
             capacity=self.capacity,
         )
 
 
-class CourseIn(Schema):
+class CourseIn(BodyIn):
     external_id: ExternalId
     provider_external_id: ExternalId
-    title: ShortText
-    description: LongText
+    title: Title
+    description: Description
     category: Category
     level: Level
     format: Format
     price: Rupiah
-    duration_minutes: int = Minutes
+    duration_minutes: Minutes
     regency_code: RegencyCode | None = Field(None, description="Required for in-person courses.")
     sessions: list[SessionIn] = Field([], max_length=100)
 
 
-class CoursePatch(Schema):
+class CoursePatch(BodyIn):
     """Only the fields sent are changed; a field may not be sent as null (except
     regency_code)."""
 
     provider_external_id: ExternalId = None  # type: ignore[assignment]
-    title: ShortText = None  # type: ignore[assignment]
-    description: LongText = None  # type: ignore[assignment]
+    title: Title = None  # type: ignore[assignment]
+    description: Description = None  # type: ignore[assignment]
     category: Category = None  # type: ignore[assignment]
     level: Level = None  # type: ignore[assignment]
     format: Format = None  # type: ignore[assignment]
     price: Rupiah = None  # type: ignore[assignment]
-    duration_minutes: int = Field(None, ge=1, le=1_000_000)  # type: ignore[assignment]
+    duration_minutes: Minutes = None  # type: ignore[assignment]
     regency_code: RegencyCode | None = None
 
 
-class WithdrawIn(Schema):
-    note: ShortText = Field(description="Why the course is no longer sold.")
+class WithdrawIn(BodyIn):
+    note: Name = Field(description="Why the course is no longer sold.")
 
 
-class CancelIn(Schema):
+class CancelIn(BodyIn):
     reason: Reason = Field(description="Why the session is cancelled; told to every buyer.")
 
 

@@ -82,6 +82,12 @@ class InvalidJSONError(DomainError):
     message = _("The request body is not valid JSON.")
 
 
+class DateOutOfRangeError(DomainError):
+    code = "date_out_of_range"
+    http_status = 409
+    message = _("Dates and times lie between the years 2000 and 2100.")
+
+
 class RequestTooLargeError(DomainError):
     code = "request_too_large"
     http_status = 413
@@ -105,6 +111,17 @@ class ServerError(DomainError):
     message = _("Something went wrong on our side. Try again later.")
 
 
+def status_of(error: DomainError) -> int:
+    """The HTTP status of a refusal in this API. 422 means one thing here: the request
+    does not follow the OpenAPI document (invalid_request). A request the document
+    allows that a rule of the programme refuses, a rule the document cannot state (the
+    scheme's price cap, a session's times, the evidence a session needs), is 409, as
+    refusals in a record's state are."""
+    if error.http_status == 422 and not isinstance(error, InvalidRequestError):
+        return 409
+    return error.http_status
+
+
 def error_body(error: DomainError) -> dict[str, Any]:
     return {"error": {"code": error.code, "message": str(error), "field": error.field}}
 
@@ -113,7 +130,7 @@ def error_response(error: DomainError) -> HttpResponse:
     """The HTTP response of a refusal, in the active language."""
     response = HttpResponse(
         json.dumps(error_body(error), ensure_ascii=False),
-        status=error.http_status,
+        status=status_of(error),
         content_type="application/json; charset=utf-8",
     )
     if isinstance(error, ThrottledError):

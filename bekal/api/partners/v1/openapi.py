@@ -73,17 +73,27 @@ IDEMPOTENCY_KEY_PARAMETER = {
 }
 
 ERRORS = {
-    "400": "Idempotency-Key missing (idempotency_key_required) or body not JSON.",
+    "400": "Idempotency-Key missing (idempotency_key_required) or body not JSON (invalid_json).",
     "401": (
         "signature_required, invalid_credentials, invalid_signature, "
         "timestamp_out_of_range or nonce_reused."
     ),
     "403": "The platform or client is not active (platform_inactive, not_a_platform).",
-    "404": "Not among the platform's records (e.g. voucher_not_found, course_not_found).",
-    "409": "Refused in the record's state, or idempotency_key_reused.",
-    "422": "invalid_request (the field path in error.field), or a business rule.",
+    "404": (
+        "Not among the platform's records: the one in the path or one the body names "
+        "(e.g. voucher_not_found, course_not_found, provider_not_found)."
+    ),
+    "409": (
+        "Refused by a rule of the programme that this document cannot state (e.g. "
+        "course_price_over_cap, session_invalid, completion_evidence_invalid) or in the "
+        "record's state (e.g. voucher_already_redeemed), or idempotency_key_reused."
+    ),
+    "413": "The body is too large (request_too_large).",
+    "422": "invalid_request: the request does not follow this document (error.field says where).",
     "429": "rate_limited: wait for the seconds in Retry-After.",
 }
+#: Operations whose body names another of the platform's records, by operation id.
+NAMES_A_RECORD = frozenset({"submit_course"})
 
 
 def _error_response(description: str) -> dict[str, Any]:
@@ -109,8 +119,8 @@ def complete(schema: dict[str, Any]) -> dict[str, Any]:
             statuses = ["401", "403", "422", "429"]
             if method in WRITE_METHODS:
                 operation.setdefault("parameters", []).append(IDEMPOTENCY_KEY_PARAMETER)
-                statuses += ["400", "409"]
-            if "{" in path:
+                statuses += ["400", "409", "413"]
+            if "{" in path or operation.get("operationId") in NAMES_A_RECORD:
                 statuses.append("404")
             responses = {str(s): r for s, r in operation.get("responses", {}).items()}
             operation["responses"] = responses

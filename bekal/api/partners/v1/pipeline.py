@@ -1,13 +1,20 @@
 """What runs around every partner API endpoint, in order:
 
 1. the language of messages: Indonesian, or English when Accept-Language prefers it;
-2. the signature (bekal.api.partners.v1.security), which names the platform; an address
-   whose requests keep failing it waits (429) before it is heard again;
-3. the client's request limit (429 rate_limited with Retry-After);
-4. for a write, its Idempotency-Key: in one transaction, an advisory lock on the
+2. the method: one the address does not take is 405 method_not_allowed, before anything
+   else is looked at (a write to a read-only address is not asked for its key);
+3. the signature (bekal.api.partners.v1.security), which names the platform. Failures
+   are counted against what the request names: a key id that names a live credential
+   (its failing requests then wait, 429, while its well-signed ones are still served, so
+   nobody can lock a platform out with its public key id); a request with no usable key
+   against its address, with a much higher limit (a coarse backstop that never stops a
+   request with a live key id, so one platform's mistakes behind a shared load balancer
+   stop no other platform);
+4. the client's request limit (429 rate_limited with Retry-After);
+5. for a write, its Idempotency-Key: in one transaction, an advisory lock on the
    (client, key), the stored response replayed if there is one, else the endpoint runs
    and its response is stored (4xx included, 5xx never);
-5. the endpoint itself (ninja), whose refusals are JSON errors (bekal.api.partners.v1.api).
+6. the endpoint itself (ninja), whose refusals are JSON errors (bekal.api.partners.v1.api).
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -29,23 +36,26 @@ from django.views.decorators.csrf import csrf_exempt
 
 from bekal.accounts.partner_requests import (
     WriteRequest,
+    address_failure_limit,
     failure_limit,
     lock_idempotency_key,
     request_limit,
     save_idempotency_record,
 )
-from bekal.accounts.throttling import register_attempt, retry_after
+from bekal.accounts.throttling import Limit, register_attempt, retry_after
 from bekal.api.partners.v1 import security
 from bekal.api.partners.v1.errors import (
     IdempotencyKeyRequiredError,
     IdempotencyKeyReusedError,
     MethodNotAllowedError,
+    NotAPlatformError,
     RateLimitedError,
     RequestTooLargeError,
     RouteNotFoundError,
     ServerError,
     error_response,
 )
+from bekal.core.client_address import client_ip
 from bekal.core.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -76,12 +86,14 @@ def chosen_language(request: HttpRequest) -> str:
     return settings.LANGUAGE_CODE
 
 
-def partner_endpoint(view: View) -> View:
-    """Wrap a ninja URL view in the partner API's pipeline."""
+def partner_endpoint(view: View, *, methods: frozenset[str]) -> View:
+    """Wrap a ninja URL view, which takes `methods`, in the partner API's pipeline."""
 
     @csrf_exempt
     @functools.wraps(view)
     def endpoint(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method not in methods:
+            return _in_language(request, lambda: _not_allowed(methods))
         return _in_language(request, lambda: _handle(view, request, args, kwargs))
 
     return endpoint
@@ -105,20 +117,21 @@ def _in_language(request: HttpRequest, respond: Callable[[], HttpResponse]) -> H
     return response
 
 
+def _not_allowed(methods: frozenset[str]) -> HttpResponse:
+    refusal = error_response(MethodNotAllowedError())
+    refusal["Allow"] = ", ".join(sorted(methods))
+    return refusal
+
+
 def _handle(view: View, request: HttpRequest, args: Any, kwargs: Any) -> HttpResponse:
     try:
         body = request.body
     except RequestDataTooBig:
         return error_response(RequestTooLargeError())
-    address = request.META.get("REMOTE_ADDR") or "unknown"
     try:
-        _check_failures(address)
-        partner = security.authenticate(request)
+        partner = _authenticate(request)
         _count_request(partner)
-    except RateLimitedError as refusal:
-        return error_response(refusal)
     except DomainError as refusal:
-        register_attempt(limit=failure_limit(), key=f"address:{address}")
         return error_response(refusal)
     request.partner = partner  # type: ignore[attr-defined]
     if request.method not in WRITE_METHODS:
@@ -131,7 +144,7 @@ def _handle(view: View, request: HttpRequest, args: Any, kwargs: Any) -> HttpRes
         client=partner.client,
         key=key,
         method=request.method,
-        path=request.get_full_path(),
+        path=security.path_as_sent(request),
         body_sha256=hashlib.sha256(body).hexdigest(),
     )
     with transaction.atomic():
@@ -158,12 +171,32 @@ def _handle(view: View, request: HttpRequest, args: Any, kwargs: Any) -> HttpRes
         return response
 
 
-def _check_failures(address: str) -> None:
-    """An address that keeps sending requests that fail authentication (guessing keys,
-    replaying) waits, like a client over its limit."""
-    wait = retry_after(limit=failure_limit(), key=f"address:{address}")
+def _authenticate(request: HttpRequest) -> security.Partner:
+    """The partner that signed the request; a refusal counted against what it names."""
+    try:
+        presented = security.identify(request)
+    except DomainError as refusal:
+        # No usable key: the address is all there is to count against (coarsely),
+        # as forwarded by a trusted proxy (bekal.core.client_address).
+        address = client_ip(request) or "unknown"
+        _fail(limit=address_failure_limit(), key=f"address:{address}", refusal=refusal)
+    try:
+        return security.verify(request, presented)
+    except NotAPlatformError:
+        raise
+    except DomainError as refusal:
+        key = f"key:{presented.credential.key_id}"
+        _fail(limit=failure_limit(), key=key, refusal=refusal)
+
+
+def _fail(*, limit: Limit, key: str, refusal: DomainError) -> NoReturn:
+    """Refuse a request that failed authentication: when `key` failed too often of late,
+    with 429 (not counted again), else with its own refusal, counted."""
+    wait = retry_after(limit=limit, key=key)
     if wait:
         raise RateLimitedError(retry_after=wait, seconds=wait)
+    register_attempt(limit=limit, key=key)
+    raise refusal
 
 
 def _count_request(partner: security.Partner) -> None:

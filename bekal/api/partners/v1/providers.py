@@ -7,11 +7,12 @@ from ninja import Query, Router, Schema
 from ninja.responses import Status
 
 from bekal.api.partners.v1.schemas import (
+    BodyIn,
     ExternalId,
+    Name,
     PageMeta,
     PageQuery,
     RegencyCode,
-    ShortText,
     page_of,
 )
 from bekal.api.partners.v1.security import platform_of
@@ -22,9 +23,9 @@ from bekal.marketplace.services.catalogue import register_provider
 router = Router(tags=["providers"])
 
 
-class ProviderIn(Schema):
+class ProviderIn(BodyIn):
     external_id: ExternalId
-    name: ShortText
+    name: Name
     regency_code: RegencyCode | None = None
 
 

@@ -4,6 +4,8 @@ over
 
     METHOD "\\n" PATH_WITH_QUERY "\\n" TIMESTAMP "\\n" NONCE "\\n" hex(sha256(body))
 
+where PATH_WITH_QUERY is the request target as sent, percent-encoding and all.
+
 A request is refused when a header is missing (signature_required), the key is unknown
 or revoked or its client inactive (invalid_credentials), the timestamp is further from
 Bekal's clock than BEKAL_PARTNER_API_CLOCK_SKEW_SECONDS (timestamp_out_of_range), the
@@ -81,38 +83,75 @@ def _header(request: HttpRequest, name: str, pattern: re.Pattern[str]) -> str:
     return value
 
 
-def authenticate(request: HttpRequest, *, now: dt.datetime | None = None) -> Partner:
-    """The partner that signed `request`, or a refusal (a DomainError with code)."""
-    now = now or timezone.now()
+def path_as_sent(request: HttpRequest) -> str:
+    """The path and query of the request line, byte for byte as the client sent them
+    (percent-encoding untouched): what the client signed.
+
+    gunicorn gives it as RAW_URI, uWSGI and mod_wsgi as REQUEST_URI. A server that gives
+    neither (Django's development server) leaves only the decoded path, encoded again.
+    """
+    raw = request.META.get("RAW_URI") or request.META.get("REQUEST_URI") or ""
+    if raw.startswith(("http://", "https://")):  # the absolute form of a request target
+        raw = "/" + raw.split("://", 1)[1].partition("/")[2]
+    return raw if raw.startswith("/") else request.get_full_path()
+
+
+@dataclass(frozen=True, slots=True)
+class Presented:
+    """What a request presents: its signing headers and the live credential its key id
+    names."""
+
+    credential: PartnerCredential
+    secret: str
+    timestamp: str
+    nonce: str
+    signature: str
+
+
+def identify(request: HttpRequest) -> Presented:
+    """The live credential a request names, with its signing headers; a refusal when a
+    header is missing or malformed (signature_required) or the key id names no live
+    credential (invalid_credentials): the request has no usable key."""
     key_id = _header(request, KEY_HEADER, KEY_ID)
     timestamp = _header(request, TIMESTAMP_HEADER, TIMESTAMP)
     nonce = _header(request, NONCE_HEADER, NONCE)
     given = _header(request, SIGNATURE_HEADER, SIGNATURE).lower()
-
     live = get_live_credential(key_id=key_id)
     if live is None:
         raise InvalidCredentialsError(field=KEY_HEADER)
     credential, secret = live
+    return Presented(
+        credential=credential, secret=secret, timestamp=timestamp, nonce=nonce, signature=given
+    )
 
+
+def verify(
+    request: HttpRequest, presented: Presented, *, now: dt.datetime | None = None
+) -> Partner:
+    """The partner that signed `request` with the credential it names, or a refusal:
+    timestamp_out_of_range, invalid_signature, nonce_reused (failures of that key id),
+    or not_a_platform."""
+    now = now or timezone.now()
     skew = settings.BEKAL_PARTNER_API_CLOCK_SKEW_SECONDS
-    signed_at = int(timestamp)
+    signed_at = int(presented.timestamp)
     if abs(now.timestamp() - signed_at) > skew:
         raise TimestampOutOfRangeError(field=TIMESTAMP_HEADER, seconds=skew)
 
     expected = sign(
-        secret=secret,
+        secret=presented.secret,
         method=request.method or "",
-        path_with_query=request.get_full_path(),
-        timestamp=timestamp,
-        nonce=nonce,
+        path_with_query=path_as_sent(request),
+        timestamp=presented.timestamp,
+        nonce=presented.nonce,
         body=request.body,
     )
-    if not hmac.compare_digest(expected, given):
+    if not hmac.compare_digest(expected, presented.signature):
         raise InvalidSignatureError(field=SIGNATURE_HEADER)
 
     # A nonce matters while its timestamp could still be accepted; then it is purged.
+    credential = presented.credential
     expires_at = dt.datetime.fromtimestamp(signed_at + skew, tz=dt.UTC)
-    if not accept_nonce(credential=credential, nonce=nonce, expires_at=expires_at):
+    if not accept_nonce(credential=credential, nonce=presented.nonce, expires_at=expires_at):
         raise NonceReusedError(field=NONCE_HEADER)
 
     platform = get_platform_for_client(client_id=credential.client_id)
@@ -120,6 +159,11 @@ def authenticate(request: HttpRequest, *, now: dt.datetime | None = None) -> Par
         raise NotAPlatformError()
     note_credential_used(credential=credential, now=now)
     return Partner(credential=credential, client=credential.client, platform=platform)
+
+
+def authenticate(request: HttpRequest, *, now: dt.datetime | None = None) -> Partner:
+    """The partner that signed `request`, or a refusal (a DomainError with code)."""
+    return verify(request, identify(request), now=now)
 
 
 def partner_of(request: HttpRequest) -> Partner:

@@ -15,16 +15,18 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from ninja import Field, Path, Query, Router, Schema
 from ninja.responses import Status
-from pydantic import ConfigDict, Strict
 
 from bekal.api.partners.v1.schemas import (
     VOUCHER_CODE_PATTERN,
+    WHOLE_NUMBER,
+    BodyIn,
     CertificateNumber,
     Moment,
     MomentIn,
     PageMeta,
     PageQuery,
     VoucherStatus,
+    check_moment,
     page_of,
 )
 from bekal.api.partners.v1.security import platform_of
@@ -36,7 +38,7 @@ from bekal.marketplace.services.vouchers import record_completion, redeem_vouche
 router = Router(tags=["vouchers"])
 
 REFERENCE_LENGTH = 24
-WholeNumber = Annotated[int, Strict(), Field(ge=0, le=1_000_000)]
+Count = Annotated[int, Field(ge=0, le=1_000_000), WHOLE_NUMBER]
 
 
 class CourseRef(Schema):
@@ -91,18 +93,16 @@ class VoucherPage(PageMeta):
     items: list[VoucherOut]
 
 
-class Evidence(Schema):
+class Evidence(BodyIn):
     """A live or in-person session: attended_minutes. A self-paced course:
     progress_percent (100) and final_test_score (0-100)."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    attended_minutes: WholeNumber | None = None
-    progress_percent: WholeNumber | None = None
-    final_test_score: WholeNumber | None = None
+    attended_minutes: Count | None = None
+    progress_percent: Count | None = None
+    final_test_score: Count | None = None
 
 
-class CompletionIn(Schema):
+class CompletionIn(BodyIn):
     certificate_number: CertificateNumber
     completed_at: MomentIn | None = Field(None, description="Default: now.")
     evidence: Evidence
@@ -209,6 +209,10 @@ def report_completion(
         voucher_code=code,
         certificate_number=payload.certificate_number,
         evidence=payload.evidence.model_dump(exclude_none=True),
-        completed_at=payload.completed_at,
+        completed_at=(
+            check_moment(payload.completed_at, field="completed_at")
+            if payload.completed_at is not None
+            else None
+        ),
     )
     return Status(201, certificate_out(completion.purchase, completion))
