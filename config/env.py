@@ -43,7 +43,8 @@ def _list(name: str, default: list[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class Env:
-    #: "prod", "dev" or "test"; chosen by the settings module, not by the environment.
+    #: Django's debug mode (its error pages, static files from the sources): DEBUG=1 for a
+    #: developer. Off everywhere by default, the demo included, which runs as production does.
     DEBUG: bool
     #: Signs sessions, confirmation and reset links. Required in production.
     SECRET_KEY: str
@@ -157,7 +158,7 @@ def read(*, mode: str) -> Env:
     pii_keys = pii_keys or [f"bekal-{mode}-pii-key-not-for-production"]
     blind_key = blind_key or f"bekal-{mode}-blind-index-key-not-for-production"
     return Env(
-        DEBUG=_bool("DEBUG", mode == "dev"),
+        DEBUG=_bool("DEBUG", False),
         SECRET_KEY=secret,
         DATABASE_URL=_str("DATABASE_URL"),
         PII_KEYS=pii_keys,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 import threading
 from typing import Any
@@ -36,6 +37,38 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
 
     with django_db_blocker.unblock():
         load_regions()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _collected_static_files() -> None:
+    """Pages link their CSS and JS by cache-busted names read from the manifest that
+    `collectstatic` writes (as `make demo` does): collect them once per session."""
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def _as_in_production(application: Any) -> Any:
+    return application
+
+
+@pytest.fixture(scope="session")
+def live_server(request: pytest.FixtureRequest) -> Any:
+    """pytest-django's live server, except that static files are served as in production,
+    by WhiteNoise from the collected files (not by Django's finder-based test handler,
+    which knows no cache-busted name)."""
+    from pytest_django.live_server_helper import LiveServer
+
+    addr = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(addr, start=False)
+    server.thread.static_handler = _as_in_production
+    server.start()
+    yield server
+    server.stop()
 
 
 def run_worker() -> None:

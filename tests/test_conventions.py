@@ -1,5 +1,6 @@
 """Rules of the codebase, checked on every run."""
 
+import re
 import subprocess
 import sys
 from io import StringIO
@@ -38,6 +39,24 @@ def test_no_grab_bag_modules():
 
     offenders = [
         str(p.relative_to(ROOT)) for p in (ROOT / "bekal").rglob("*.py") if p.name in names
+    ]
+
+    assert offenders == []
+
+
+def test_templates_hold_no_inline_style_or_script():
+    """CSS and JS live in static files: the Content-Security-Policy forbids inline code."""
+    inline = re.compile(
+        r"<style\b|\sstyle\s*=|<script\b(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")"
+        r"|\son[a-z]+\s*=\s*[\"']|javascript:",
+        re.IGNORECASE,
+    )
+
+    offenders = [
+        f"{template.relative_to(ROOT)}:{number}: {line.strip()[:100]}"
+        for template in (ROOT / "bekal").rglob("templates/**/*.html")
+        for number, line in enumerate(template.read_text("utf-8").splitlines(), start=1)
+        if inline.search(line)
     ]
 
     assert offenders == []

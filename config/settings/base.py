@@ -22,6 +22,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # WhiteNoise serves static files in every mode, runserver included.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "procrastinate.contrib.django",
@@ -47,6 +49,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "bekal.web.content_security.ContentSecurityPolicyMiddleware",
+    # Static files (compressed, cache-busted names) as production serves them, then the
+    # pages themselves compressed (Django pads gzip against BREACH; CSRF tokens are masked).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "bekal.web.language.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -116,8 +123,16 @@ TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
 
-STATIC_URL = "static/"
+# Static files: CSS and JS in files (none inline), collected by `collectstatic` (the demo
+# and the test session run it) with cache-busted, compressed copies that WhiteNoise serves
+# with a year's cache. DEBUG=1 serves them straight from the sources instead.
+STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+STATICFILES_DIRS = [BASE_DIR / "bekal" / "web" / "static"]
+# Files served at the site's root: /favicon.ico.
+WHITENOISE_ROOT = BASE_DIR / "bekal" / "web" / "root"
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = BASE_DIR / "var" / "media"
 
 CACHES = {
@@ -140,6 +155,21 @@ CSRF_COOKIE_SECURE = ENV.SECURE_COOKIES
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Every response (bekal.web.content_security): Bekal's own files only, no inline script or
+# style. Images may be data: (the partner API docs' icons) or blob: (a photo previewed
+# before it is uploaded).
+BEKAL_CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+}
 
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = ENV.EMAIL_HOST
@@ -191,7 +221,7 @@ BEKAL_REFUSED_READS_WINDOW_SECONDS = 10 * 60
 # Identity documents (KTP photo, selfie): encrypted before they reach the storage.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     "identity_documents": (
         {
             "BACKEND": "storages.backends.s3.S3Storage",

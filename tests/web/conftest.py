@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.registration.conftest import empty_queue, registry_file  # noqa: F401  (fixtures)
+from tests.web.accessibility import record_csp_violations
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -43,7 +44,8 @@ def chromium() -> Iterator[Any]:
 
 @pytest.fixture
 def page(chromium: Any, live_server: Any, settings: Any) -> Iterator[Any]:
-    """A phone-sized page (360x740, a cheap Android phone) on the live server."""
+    """A phone-sized page (360x740, a cheap Android phone) on the live server. Any page it
+    shows that breaks the Content-Security-Policy fails the test."""
     settings.SITE_URL = live_server.url  # links in emails and SMS point at this server
     context = chromium.new_context(
         base_url=live_server.url,
@@ -53,5 +55,7 @@ def page(chromium: Any, live_server: Any, settings: Any) -> Iterator[Any]:
     )
     context.set_default_timeout(15_000)
     page = context.new_page()
+    violations = record_csp_violations(page)
     yield page
     context.close()
+    assert violations == [], "the Content-Security-Policy blocked:\n" + "\n".join(violations)

@@ -114,7 +114,7 @@ def test_publishing_before_the_review_is_refused_with_a_message(
     page = act(office, 22, "publish")
 
     assert Wave.objects.get(number=22).selection_run.status == "seed_committed"
-    assert '<li class="error" role="status">' in page
+    assert '<p class="error" role="status">' in page
 
 
 def test_a_regional_officer_cannot_manage_waves(client):

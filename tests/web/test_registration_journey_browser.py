@@ -268,12 +268,16 @@ def test_a_file_that_is_not_a_photo_is_refused_and_the_other_photo_is_kept(page,
     )
     page.get_by_role("button", name="Unggah").click()
 
-    # Then the selfie is refused in Indonesian, under its own field
-    selfie = page.locator("section#selfie_with_ktp")
-    expect(selfie.get_by_role("alert")).to_have_text(
+    # Then the selfie is refused in Indonesian, under its own field and in the summary
+    # of errors the focus moves to
+    refusal = (
         "Berkas ini bukan foto. Pilih foto berformat JPEG, PNG, WebP, atau HEIC, "
         "atau ambil foto dengan kamera."
     )
+    selfie = page.locator("section#selfie_with_ktp")
+    expect(selfie.locator(".errorlist")).to_have_text(refusal)
+    expect(page.get_by_role("alert")).to_contain_text(refusal)
+    expect(page.get_by_role("alert")).to_be_focused()
     expect(selfie).to_contain_text("Belum diunggah")
     # And the KTP photo is kept
     expect(page.get_by_text("1 dari 2 foto sudah diunggah")).to_be_visible()

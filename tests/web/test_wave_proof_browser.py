@@ -15,6 +15,7 @@ from bekal.selection.verification import verify_files
 from tests.programmes.factories import ensure_shipped_schemes
 from tests.selection.factories import Person, join, publish
 from tests.selection.factories import wave as selection_wave
+from tests.web.accessibility import expect_accessible
 from tests.web.journey_support import keep_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -57,6 +58,7 @@ def test_anyone_reads_the_proof_and_downloads_the_inputs_of_a_published_wave(pag
     expect(entries.nth(0)).to_contain_text("Benih undian dikunci")
     expect(entries.nth(1)).to_contain_text("Hasil seleksi diumumkan")
     keep_screenshot(page, "wave-proof")
+    expect_accessible(page, "a published wave's proof")
     page.screenshot(path=tmp_path / "wave-proof.png", full_page=True)
 
     # When she downloads the inputs and the selected list, then opens the whole log

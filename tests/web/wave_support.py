@@ -19,6 +19,7 @@ from bekal.assessment import selectors as assessment
 from bekal.assessment import services as assessment_services
 from bekal.programmes.selectors import get_scheme_in_force
 from tests.assessment.support import items, right_option
+from tests.web.accessibility import record_csp_violations
 
 PASSWORD = "Bekal-Tes-2023!"  # every person of this test logs in with it
 
@@ -53,10 +54,13 @@ def browser_page(chromium: Any, base_url: str, *, desktop: bool = False) -> Iter
         base_url=base_url, viewport=viewport, locale="id-ID", timezone_id="Asia/Jakarta"
     )
     context.set_default_timeout(15_000)
+    page = context.new_page()
+    violations = record_csp_violations(page)
     try:
-        yield context.new_page()
+        yield page
     finally:
         context.close()
+    assert violations == [], "the Content-Security-Policy blocked:\n" + "\n".join(violations)
 
 
 def log_in(page: Page, user: User) -> None:

@@ -1,4 +1,5 @@
-"""`make demo`: migrate, load regions and demo data, run the web server and the worker.
+"""`make demo`: migrate, load regions and demo data, collect the static files, run the web
+server and the worker, as production runs them (gunicorn, DEBUG off, WhiteNoise).
 
 This process holds the embedded PostgreSQL (when DATABASE_URL is unset); Ctrl-C stops
 the web server, the worker and then PostgreSQL.
@@ -36,6 +37,7 @@ class Command(BaseCommand):
         logins = load_demo_data()
         open_waves = list(get_open_waves())
         connection.close()
+        call_command("collectstatic", interactive=False, verbosity=0)
 
         env = {
             **os.environ,
@@ -45,7 +47,7 @@ class Command(BaseCommand):
         }
         manage = [sys.executable, "manage.py"]
         children = [
-            subprocess.Popen([*manage, "runserver", addr, "--noreload"], env=env),
+            subprocess.Popen(_web_server(addr), env=env),
             subprocess.Popen([*manage, "procrastinate", "worker"], env=env),
         ]
         time.sleep(1.5)
@@ -97,6 +99,17 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     child.kill()
             self.stdout.write("Stopped.")
+
+
+def _web_server(addr: str) -> list[str]:
+    """gunicorn, as in production; with DEBUG=1, Django's runserver (errors in detail)."""
+    if settings.DEBUG:
+        return [sys.executable, "manage.py", "runserver", addr, "--noreload"]
+    return [
+        sys.executable, "-m", "gunicorn", "config.wsgi:application",
+        "--bind", addr, "--workers", "2", "--threads", "4", "--access-logfile", "-",
+        "--no-control-socket",
+    ]  # fmt: skip
 
 
 def _url(db: dict) -> str:
