@@ -22,16 +22,12 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def with_database(url: str, name: str) -> str:
-    return urlunparse(urlparse(url)._replace(path=f"/{name}"))
+from bench.database import bench_database  # noqa: E402
 
 
 def synthetic_csv(rows: int, *, seed: int = 2020) -> bytes:
@@ -77,27 +73,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=200_000)
     args = parser.parse_args()
 
-    from config import database
-
-    server_url = os.environ.get("DATABASE_URL") or database.start_embedded()
-    bench_db = f"bekal_bench_exclusion_{os.getpid()}"
-    admin_url = with_database(server_url, "postgres")
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{bench_db}"')
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "config.settings.prod",
-            "DATABASE_URL": with_database(server_url, bench_db),
-            "SECRET_KEY": "bench-secret-key-" + uuid.uuid4().hex,
-            "PII_KEYS": "bench-pii-key-" + uuid.uuid4().hex,
-            "BLIND_INDEX_KEY": "bench-blind-index-" + uuid.uuid4().hex,
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "DEBUG": "false",
-        }
-    )
-    try:
+    with bench_database("exclusion") as db:
+        os.environ.update(db.settings_env())
         subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, check=True)
         import django
 
@@ -123,12 +100,6 @@ def main() -> None:
         done = time.perf_counter()
         exclusion_list = ExclusionList.objects.get(pk=exclusion_list.pk)
         assert exclusion_list.status == ExclusionList.Status.IMPORTED, exclusion_list.failure
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{bench_db}" WITH (FORCE)')
 
     total = done - start
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -42,7 +42,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.selection import peak_mib, with_database  # noqa: E402
+from bench.database import bench_database  # noqa: E402
+from bench.selection import peak_mib  # noqa: E402
 from bench.signup import wait_until_up  # noqa: E402
 
 LINE = "-" * 84
@@ -247,31 +248,17 @@ def main() -> None:
     if args.holders <= args.raced_cards:
         parser.error("--holders must be more than --raced-cards")
 
-    from config import database
-
-    server_url = os.environ.get("DATABASE_URL") or database.start_embedded()
-    bench_db = f"bekal_bench_marketplace_{os.getpid()}"
-    admin_url = with_database(server_url, "postgres")
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{bench_db}"')
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.prod",
-        "DATABASE_URL": with_database(server_url, bench_db),
-        "SECRET_KEY": "bench-secret-key-" + uuid.uuid4().hex,
-        "PII_KEYS": "bench-pii-key-" + uuid.uuid4().hex,
-        "BLIND_INDEX_KEY": "bench-blind-index-" + uuid.uuid4().hex,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_COOKIES": "false",
-        "SITE_URL": f"http://127.0.0.1:{args.port}",
-        "DEBUG": "false",
-        "PARTNER_API_REQUESTS_PER_MINUTE": str(10**9),
-    }
-    os.environ.update(env)
-    seconds: dict[str, float] = {}
-    try:
+    with bench_database("marketplace", keep=args.keep) as db:
+        env = {
+            **os.environ,
+            **db.settings_env(
+                SECURE_COOKIES="false",
+                SITE_URL=f"http://127.0.0.1:{args.port}",
+                PARTNER_API_REQUESTS_PER_MINUTE=str(10**9),
+            ),
+        }
+        os.environ.update(env)
+        seconds: dict[str, float] = {}
         start = time.perf_counter()
         subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, check=True)
         seconds["create the database, migrate"] = time.perf_counter() - start
@@ -300,15 +287,6 @@ def main() -> None:
             )
         results.peak_mib = peak_mib()
         report(results)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if args.keep:
-            print(f"Kept the database {bench_db}.")
-        else:
-            with psycopg.connect(admin_url, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{bench_db}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

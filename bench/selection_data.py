@@ -200,6 +200,7 @@ def generate(*, size: int, scheme_code: str = "2020", bulk: bool = False) -> Gen
     from bekal.accounts.models import User
     from bekal.programmes.models import Wave
     from bekal.programmes.services import close_wave
+    from bekal.selection.facts import rebuild_facts
 
     now = dt.datetime.now(dt.UTC)
     closes_at = now + dt.timedelta(days=1)
@@ -276,6 +277,11 @@ def generate(*, size: int, scheme_code: str = "2020", bulk: bool = False) -> Gen
                       "assessment_attempt", "programmes_waveapplication",
                       "programmes_exclusionentry", "selection_selectionoutcome"):  # fmt: skip
             execute(f"ANALYZE {table}")
+    # The rows above were loaded in bulk, not through the services that keep the
+    # registrants' eligibility facts in step: build them as a bulk load would.
+    with timer("eligibility facts built (set-based)"):
+        counts["facts"] = rebuild_facts()
+        execute("ANALYZE selection_registrantfacts")
     return Generated(
         size=size, scheme_code=scheme_code, wave=wave, run=run, staff=staff,
         closing_date=closing, counts=counts, seconds=seconds,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import tempfile
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -62,8 +63,8 @@ def _exports(wave_id: int) -> dict[str, tuple[str, str]]:
             "id BIGINT, user_id BIGINT, nik_index VARCHAR, kk_index VARCHAR, birth_date DATE,"
             " in_school INTEGER, in_excluded_occupation INTEGER, domicile_village_id VARCHAR",
         ),
-        "checks": ("SELECT profile_id, status FROM registration_identitycheck",
-                   "profile_id BIGINT, status VARCHAR"),
+        "checks": ("SELECT profile_id, status, citizenship FROM registration_identitycheck",
+                   "profile_id BIGINT, status VARCHAR, citizenship VARCHAR"),
         "passed": ("SELECT user_id FROM assessment_attempt WHERE passed", "user_id BIGINT"),
         "lists": ("SELECT id, kind FROM programmes_exclusionlist", "id BIGINT, kind VARCHAR"),
         "entries": (
@@ -116,6 +117,7 @@ def _rules(scheme: Any) -> list[tuple[str, str]]:
         ("too_young", "age < min_age"),
         ("too_old", "max_age IS NOT NULL AND age > max_age"),
         ("not_verified", "identity_status IS DISTINCT FROM 'verified'"),
+        ("not_citizen", "identity_status = 'verified' AND citizenship IS DISTINCT FROM 'WNI'"),
         ("test_not_passed", "NOT test_passed"),
         ("in_school", "in_school IS DISTINCT FROM 0"),
         ("on_exclusion_list_student", "list_contains(kinds, 'student')"),
@@ -124,7 +126,7 @@ def _rules(scheme: Any) -> list[tuple[str, str]]:
     rules += [(f"on_exclusion_list_{kind}", f"list_contains(kinds, '{kind}')")
               for kind in OCCUPATION_KINDS]  # fmt: skip
     if scheme.excludes_social_assistance_recipients:
-        rules.append(("social_assistance", "list_contains(kinds, 'social_assistance')"))
+        rules.append(("social_assistance", "assisted"))
     if scheme.excludes_earlier_recipients:
         rules.append(
             ("earlier_recipient", "list_contains(kinds, 'earlier_recipient') OR earlier_selected")
@@ -140,6 +142,10 @@ def _rules(scheme: Any) -> list[tuple[str, str]]:
 def _facts_sql(wave: Any, day: str) -> str:
     scheme = wave.scheme
     max_age = "NULL" if scheme.max_age is None else str(scheme.max_age)
+    # Other social assistance counts on any day of the scheme's window, never after the
+    # closing day; without a window, on the closing day alone.
+    window_from = scheme.social_assistance_from or date.fromisoformat(day)
+    window_to = min(scheme.social_assistance_to or date.fromisoformat(day), date.fromisoformat(day))
     valid = (f"(e.valid_from IS NULL OR e.valid_from <= DATE '{day}')"
              f" AND (e.valid_to IS NULL OR e.valid_to >= DATE '{day}')")  # fmt: skip
     return f"""
@@ -149,6 +155,13 @@ def _facts_sql(wave: Any, day: str) -> str:
         FROM entries e JOIN lists l ON l.id = e.list_id
         WHERE {valid}
         GROUP BY e.nik_index
+    ),
+    assisted AS (
+        SELECT DISTINCT e.nik_index
+        FROM entries e JOIN lists l ON l.id = e.list_id
+        WHERE l.kind = 'social_assistance'
+          AND (e.valid_from IS NULL OR e.valid_from <= DATE '{window_to}')
+          AND (e.valid_to IS NULL OR e.valid_to >= DATE '{window_from}')
     ),
     recipients AS (
         SELECT DISTINCT o.user_id, w.code
@@ -174,8 +187,9 @@ def _facts_sql(wave: Any, day: str) -> str:
                          < month(p.birth_date) * 100 + day(p.birth_date) THEN 1 ELSE 0 END
              AS age,
            {scheme.min_age} AS min_age, {max_age}::INTEGER AS max_age,
-           c.status AS identity_status,
+           c.status AS identity_status, c.citizenship,
            t.user_id IS NOT NULL AS test_passed,
+           s.nik_index IS NOT NULL AS assisted,
            p.in_school, p.in_excluded_occupation,
            coalesce(ls.kinds, []::VARCHAR[]) AS kinds,
            coalesce(f.n, 0) - CASE WHEN me.user_id IS NOT NULL THEN 1 ELSE 0 END
@@ -191,6 +205,7 @@ def _facts_sql(wave: Any, day: str) -> str:
     LEFT JOIN checks c ON c.profile_id = p.id
     LEFT JOIN (SELECT DISTINCT user_id FROM passed) t ON t.user_id = a.user_id
     LEFT JOIN listed ls ON ls.nik_index = p.nik_index
+    LEFT JOIN assisted s ON s.nik_index = p.nik_index
     LEFT JOIN family f ON f.kk_index = p.kk_index
     LEFT JOIN me ON me.user_id = a.user_id
     LEFT JOIN (SELECT DISTINCT user_id FROM revoked) rv ON rv.user_id = a.user_id

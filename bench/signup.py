@@ -24,10 +24,11 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.database import bench_database  # noqa: E402
 
 
 @dataclass
@@ -140,11 +141,6 @@ def wait_until_up(base: str, process: subprocess.Popen, timeout: float = 60) -> 
     raise SystemExit("gunicorn did not answer in time")
 
 
-def with_database(url: str, name: str) -> str:
-    parts = urlparse(url)
-    return urlunparse(parts._replace(path=f"/{name}"))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=20.0, help="measured seconds")
@@ -154,70 +150,49 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
 
-    from config import database
-
-    server_url = os.environ.get("DATABASE_URL") or database.start_embedded()
-    bench_db = f"bekal_bench_{os.getpid()}"
-    admin_url = with_database(server_url, "postgres")
-    bench_url = with_database(server_url, bench_db)
-
     import psycopg
 
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{bench_db}"')
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.prod",
-        "DATABASE_URL": bench_url,
-        "SECRET_KEY": "bench-secret-key-" + uuid.uuid4().hex,
-        "PII_KEYS": "bench-pii-key-" + uuid.uuid4().hex,
-        "BLIND_INDEX_KEY": "bench-blind-index-" + uuid.uuid4().hex,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_COOKIES": "false",
-        "SITE_URL": f"http://127.0.0.1:{args.port}",
-        "DEBUG": "false",
-    }
     base = f"http://127.0.0.1:{args.port}"
-    gunicorn = None
-    try:
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "-v", "0"], env=env, cwd=ROOT, check=True
-        )
-        # The sign-up page links its CSS by the cache-busted name collectstatic records.
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-            env=env,
-            cwd=ROOT,
-            check=True,
-        )
-        print(f"Measuring Argon2id hashes per second on one core ({os.cpu_count()} cores)...")
-        per_core = argon2_hashes_per_second()
-        gunicorn = subprocess.Popen(
-            [
-                sys.executable, "-m", "gunicorn", "config.wsgi:application",
-                "--workers", str(args.workers), "--bind", f"127.0.0.1:{args.port}",
-                "--log-level", "warning", "--backlog", "2048",
-            ],
-            env=env,
-            cwd=ROOT,
-        )  # fmt: skip
-        wait_until_up(base, gunicorn)
-        print(
-            f"Driving {base} with {args.users} virtual users for {args.duration:.0f} s "
-            f"(+{args.warmup:.0f} s warm-up), gunicorn with {args.workers} sync workers..."
-        )
-        results, elapsed = asyncio.run(
-            drive(base, users=args.users, duration=args.duration, warmup=args.warmup)
-        )
-        with psycopg.connect(bench_url) as conn:
-            users = conn.execute("SELECT count(*) FROM accounts_user").fetchone()[0]
-            jobs = conn.execute("SELECT count(*) FROM procrastinate_jobs").fetchone()[0]
-    finally:
-        if gunicorn is not None:
-            gunicorn.terminate()
-            gunicorn.wait(timeout=30)
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{bench_db}" WITH (FORCE)')
+    with bench_database("signup") as db:
+        env = {**os.environ, **db.settings_env(SECURE_COOKIES="false", SITE_URL=base)}
+        gunicorn = None
+        try:
+            subprocess.run(
+                [sys.executable, "manage.py", "migrate", "-v", "0"], env=env, cwd=ROOT, check=True
+            )
+            # The sign-up page links its CSS by the cache-busted name collectstatic records.
+            subprocess.run(
+                [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+                env=env,
+                cwd=ROOT,
+                check=True,
+            )
+            print(f"Measuring Argon2id hashes per second on one core ({os.cpu_count()} cores)...")
+            per_core = argon2_hashes_per_second()
+            gunicorn = subprocess.Popen(
+                [
+                    sys.executable, "-m", "gunicorn", "config.wsgi:application",
+                    "--workers", str(args.workers), "--bind", f"127.0.0.1:{args.port}",
+                    "--log-level", "warning", "--backlog", "2048",
+                ],
+                env=env,
+                cwd=ROOT,
+            )  # fmt: skip
+            wait_until_up(base, gunicorn)
+            print(
+                f"Driving {base} with {args.users} virtual users for {args.duration:.0f} s "
+                f"(+{args.warmup:.0f} s warm-up), gunicorn with {args.workers} sync workers..."
+            )
+            results, elapsed = asyncio.run(
+                drive(base, users=args.users, duration=args.duration, warmup=args.warmup)
+            )
+            with psycopg.connect(db.url) as conn:
+                users = conn.execute("SELECT count(*) FROM accounts_user").fetchone()[0]
+                jobs = conn.execute("SELECT count(*) FROM procrastinate_jobs").fetchone()[0]
+        finally:
+            if gunicorn is not None:
+                gunicorn.terminate()
+                gunicorn.wait(timeout=30)
 
     cores = os.cpu_count() or 1
     rate = results.signups / elapsed

@@ -73,8 +73,6 @@ class Env:
     DEV_OUTBOX: bool
     #: Session and CSRF cookies only over HTTPS. Default: on unless DEBUG.
     SECURE_COOKIES: bool
-    #: How many gunicorn workers serve the app (see README, "Serving in production").
-    WEB_CONCURRENCY: int
     #: Database name used by the test suite (lets two suites share one server).
     TEST_DATABASE_NAME: str
     #: Base URL of the population registry (Dukcapil) verification API. Unset: the
@@ -176,7 +174,6 @@ def read(*, mode: str) -> Env:
         DEFAULT_FROM_EMAIL=_str("DEFAULT_FROM_EMAIL", "Bekal <no-reply@bekal.example>"),
         DEV_OUTBOX=_bool("DEV_OUTBOX", dev_like),
         SECURE_COOKIES=_bool("SECURE_COOKIES", mode == "prod"),
-        WEB_CONCURRENCY=_int("WEB_CONCURRENCY", 4),
         TEST_DATABASE_NAME=_str("TEST_DATABASE_NAME", "test_bekal"),
         REGISTRY_URL=_str("REGISTRY_URL"),
         REGISTRY_API_KEY=_str("REGISTRY_API_KEY"),

@@ -44,6 +44,22 @@ def test_no_grab_bag_modules():
     assert offenders == []
 
 
+def test_make_test_type_checks_every_package():
+    makefile = (ROOT / "Makefile").read_text()
+    [line] = [line for line in makefile.splitlines() if "/mypy " in line]
+    checked = {Path(arg) for arg in line.split("/mypy ", 1)[1].split()}
+    packages = {p.parent.relative_to(ROOT) for p in (ROOT / "bekal").glob("*/__init__.py")}
+    packages.add(Path("config"))
+
+    unchecked = [
+        str(package)
+        for package in sorted(packages)
+        if not any(package == arg or arg in package.parents for arg in checked)
+    ]
+
+    assert unchecked == []
+
+
 def test_templates_hold_no_inline_style_or_script():
     """CSS and JS live in static files: the Content-Security-Policy forbids inline code."""
     inline = re.compile(

@@ -15,7 +15,6 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +30,7 @@ from bekal.accounts.errors import (
 from bekal.accounts.models import User, normalize_email
 from bekal.core.audit import record_event
 from bekal.core.errors import DomainError
+from bekal.core.links import portal_links
 from bekal.notifications import selectors as outbox
 from bekal.notifications.services import queue_templated_email
 
@@ -50,10 +50,6 @@ class InvalidSignUpError(DomainError):
         self.errors = errors
 
 
-def _link(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
 def _queue_confirmation(user: User) -> None:
     token = tokens.make_confirmation_token(user)
     queue_templated_email(
@@ -62,7 +58,7 @@ def _queue_confirmation(user: User) -> None:
         template="accounts/email/confirmation",
         context={
             "name": user.full_name,
-            "link": _link(reverse("portal:confirm_email", args=[token])),
+            "link": portal_links().confirm_email(token),
             "days": settings.BEKAL_CONFIRMATION_MAX_AGE // 86400,
         },
         language=user.language,
@@ -154,8 +150,8 @@ def _tell_owner_of_sign_up_attempt(user: User) -> None:
         template="accounts/email/account_exists",
         context={
             "name": user.full_name,
-            "login_link": _link(reverse("portal:login")),
-            "reset_link": _link(reverse("portal:password_reset")),
+            "login_link": portal_links().login(),
+            "reset_link": portal_links().password_reset(),
         },
         language=user.language,
         user=user,
@@ -278,7 +274,7 @@ def request_password_reset(*, email: str, ip: str | None = None) -> None:
         template="accounts/email/password_reset",
         context={
             "name": user.full_name,
-            "link": _link(reverse("portal:password_reset_confirm", args=[uidb64, token])),
+            "link": portal_links().password_reset_confirm(uidb64, token),
             "minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
         },
         language=user.language,

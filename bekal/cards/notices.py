@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_noop
 
 from bekal.accounts.models import User
+from bekal.core.links import portal_links
 from bekal.core.money import format_rupiah
 from bekal.notifications.services import queue_sms, queue_templated_email
 from bekal.programmes.models import Wave
@@ -42,12 +41,8 @@ SMS_REVOKED = gettext_noop(
 )
 
 
-def _link(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
 def card_link() -> str:
-    return _link(reverse("portal:card"))
+    return portal_links().card()
 
 
 def _sms(*, user: User, phone: str | None, kind: str, text: str, params: dict[str, object]) -> bool:
@@ -65,7 +60,7 @@ def tell_result(*, user: User, phone: str | None, selected: bool, wave: Wave) ->
         "name": user.get_short_name() or user.full_name,
         "wave": wave.number,
         "card_link": card_link(),
-        "waves_link": _link(reverse("portal:wave_list")),
+        "waves_link": portal_links().wave_list(),
     }
     kind = RESULT_SELECTED if selected else RESULT_NOT_SELECTED
     template = "cards/email/selected" if selected else "cards/email/not_selected"

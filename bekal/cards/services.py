@@ -238,6 +238,15 @@ def _offer_cards(*, user_ids: list[int], wave_id: int, scheme_id: int, now: dt.d
     person, so that refusal stops the announcement loudly rather than be skipped."""
     if not user_ids:
         return
+    # Two inserts of one person's card at once (an accept racing the announcement, or a
+    # double tap) meet on two unique indexes, (user, wave) and one live card a scheme
+    # year, and PostgreSQL can deadlock them there. Each person's card is made in turn:
+    # their rows are locked first, in id order so that two batches never cross.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM accounts_user WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE",
+            [user_ids],
+        )
     for attempt in range(5):
         numbers = [new_card_number() for _ in user_ids]
         try:

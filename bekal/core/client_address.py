@@ -36,7 +36,7 @@ def client_ip(request: HttpRequest) -> str | None:
     else's X-Forwarded-For is believed, since a client can write any header it likes;
     the addresses left of the first untrusted one were written by the client too.
     """
-    remote = request.META.get("REMOTE_ADDR") or None
+    remote: str | None = request.META.get("REMOTE_ADDR") or None
     networks = _networks(tuple(settings.BEKAL_TRUSTED_PROXIES))
     if remote is None or not networks or not _trusted(remote, networks):
         return remote

@@ -74,12 +74,6 @@ def _index_key(secret: str, purpose: str) -> bytes:
     return _derive(secret, b"bekal-blind-index:" + purpose.encode())
 
 
-def blind_index_key(*, purpose: str) -> bytes:
-    """The HMAC key of the blind index of `purpose`, for computing the very same index
-    set-based in SQL (bulk generation of synthetic data); never stored or logged."""
-    return _index_key(settings.BEKAL_BLIND_INDEX_KEY, purpose)
-
-
 def blind_index(value: str, *, purpose: str) -> str:
     """Hex HMAC-SHA256 of `value` for lookups and uniqueness; `purpose` names the kind."""
     key = _index_key(settings.BEKAL_BLIND_INDEX_KEY, purpose)

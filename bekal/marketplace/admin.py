@@ -42,7 +42,7 @@ class ProviderAdmin(ReadOnlyModelAdmin):
     readonly_fields = fields
 
 
-class CourseSessionInline(admin.TabularInline):  # type: ignore[type-arg]
+class CourseSessionInline(admin.TabularInline):
     model = CourseSession
     fields = ("external_id", "starts_at", "ends_at", "capacity", "sold", "is_cancelled")
     readonly_fields = fields

@@ -3,13 +3,12 @@ in the caller's transaction and the person's language."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from bekal.accounts.models import User
 from bekal.cards.notices import card_link
+from bekal.core.links import portal_links
 from bekal.core.money import format_rupiah
 from bekal.marketplace.models import Completion, CourseSession, Purchase
 from bekal.notifications.services import queue_templated_email
@@ -67,7 +66,7 @@ def tell_refunded(*, purchase: Purchase, session: CourseSession) -> None:
     user = purchase.user
     with translation.override(user.language):
         starts = date_format(timezone.localtime(session.starts_at), "l, j F Y, H:i T")
-    course_link = f"{settings.SITE_URL}{reverse('portal:course', args=[purchase.course_id])}"
+    course_link = portal_links().course(purchase.course_id)
     queue_templated_email(
         to=user.email,
         kind=PURCHASE_REFUNDED,

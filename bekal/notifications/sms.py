@@ -91,8 +91,7 @@ class FileBackend(SmsBackend):
     """Appends one JSON object per line: {"id", "to", "body", "sent_at"}."""
 
     def __init__(self, path: str | Path | None = None) -> None:
-        default = Path(settings.BASE_DIR) / "var" / "sms" / "messages.jsonl"
-        self.path = Path(path or getattr(settings, "BEKAL_SMS_FILE", None) or default)
+        self.path = Path(path or settings.BEKAL_SMS_FILE)
 
     def send(self, *, to: str, body: str) -> str:
         message_id = f"file-{uuid.uuid4().hex}"

@@ -76,7 +76,7 @@ def _connection() -> BaseEmailBackend:
         close()
         backend = None
     if backend is None:
-        fresh = get_connection(fail_silently=False)
+        fresh: BaseEmailBackend = get_connection(fail_silently=False)
         if not isinstance(fresh, SmtpBackend) or settings.BEKAL_SMTP_MESSAGES_PER_CONNECTION <= 1:
             return fresh  # opened and closed by the send itself
         fresh.open()
@@ -85,7 +85,7 @@ def _connection() -> BaseEmailBackend:
         _local.backend, _local.key, _local.sent = fresh, _settings_key(), 0
         backend = fresh
     _local.used_at = now
-    return backend  # type: ignore[no-any-return]
+    return backend
 
 
 def send(build: Callable[[BaseEmailBackend], Any]) -> None:

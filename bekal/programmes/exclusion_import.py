@@ -43,6 +43,7 @@ from bekal.identity.nik import (
 )
 from bekal.programmes.errors import ExclusionFileError, ExclusionFileHeaderError
 from bekal.programmes.models import NIK_INDEX_PURPOSE, ExclusionList, ExclusionUpload
+from bekal.programmes.signals import exclusion_list_imported
 from bekal.regions.models import District
 
 logger = logging.getLogger(__name__)
@@ -269,6 +270,11 @@ def run_import(*, exclusion_list_id: int) -> ExclusionList | None:
             exclusion_list.rows_refused = total - accepted
             exclusion_list.imported_at = timezone.now()
             exclusion_list.save()
+            exclusion_list_imported.send(
+                sender=ExclusionList,
+                exclusion_list_id=exclusion_list.pk,
+                kind=exclusion_list.kind,
+            )
             record_event(
                 action="programmes.exclusion_list_imported",
                 target=exclusion_list,

@@ -86,6 +86,16 @@ class Scheme(TimestampedModel):
     excludes_social_assistance_recipients = models.BooleanField(
         _("excludes recipients of other social assistance")
     )
+    #: The window in which other social assistance excludes ("during the pandemic"): an
+    #: entry of a social-assistance list counts if it was valid on any day from
+    #: `social_assistance_from` to `social_assistance_to`, and never after the wave's
+    #: closing date. Empty from: the closing date only; empty to: up to the closing date.
+    social_assistance_from = models.DateField(
+        _("other social assistance counts from"), null=True, blank=True
+    )
+    social_assistance_to = models.DateField(
+        _("other social assistance counts until"), null=True, blank=True
+    )
     excludes_earlier_recipients = models.BooleanField(_("excludes earlier recipients"))
     max_recipients_per_kk = models.PositiveSmallIntegerField(
         _("recipients per family card (KK) at most")
@@ -114,6 +124,12 @@ class Scheme(TimestampedModel):
             ),
             models.CheckConstraint(
                 condition=Q(test_pass_mark__lte=100), name="programmes_scheme_pass_mark"
+            ),
+            models.CheckConstraint(
+                condition=Q(social_assistance_from__isnull=True)
+                | Q(social_assistance_to__isnull=True)
+                | Q(social_assistance_to__gte=models.F("social_assistance_from")),
+                name="programmes_scheme_assistance_window",
             ),
         ]
 

@@ -16,6 +16,11 @@ from bekal.core.models import TimestampedModel
 from bekal.identity.registry import BIRTH_DATE, FULL_NAME
 
 
+class Citizenship(models.TextChoices):
+    WNI = "WNI", _("Indonesian citizen (WNI)")
+    FOREIGN_RESIDENT = "WNA", _("Foreign resident (WNA)")
+
+
 class Sex(models.TextChoices):
     MALE = "M", _("Male")
     FEMALE = "F", _("Female")
@@ -112,6 +117,11 @@ class IdentityCheck(TimestampedModel):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     #: For MISMATCH: the fields the registry holds differently ("full_name", "birth_date").
     mismatched_fields = models.JSONField(default=list, blank=True)
+    #: For VERIFIED: the holder's citizenship as the registry answered it ("WNI", or
+    #: "WNA": a foreign permanent resident, who also holds a NIK); "" before an answer.
+    citizenship = models.CharField(
+        _("citizenship"), max_length=3, choices=Citizenship.choices, blank=True
+    )
     round = models.PositiveIntegerField(default=1)
     requested_at = models.DateTimeField()
     #: Calls to the registry in this round (an unavailable registry makes several).

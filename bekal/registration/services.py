@@ -46,6 +46,7 @@ from bekal.registration.models import (
     Profile,
     Sex,
 )
+from bekal.registration.signals import registrant_changed
 
 logger = logging.getLogger(__name__)
 
@@ -233,6 +234,7 @@ def _save_profile(
         first=identity_before is None,
         identity_check_round=check_started,
     )
+    registrant_changed.send(sender=Profile, user_ids=[user.pk])
     return profile
 
 
@@ -260,6 +262,7 @@ def _start_check_if_needed(
         check.round += 1
         check.status = IdentityCheck.Status.PENDING
         check.mismatched_fields = []
+        check.citizenship = ""
         check.attempts = 0
         check.last_attempt_at = None
         check.checked_at = None
@@ -359,6 +362,7 @@ def record_identity_answer(
         return check  # an answer about data that is no longer the profile's
     check.status = _STATUS_OF[answer.outcome]
     check.mismatched_fields = list(answer.mismatched_fields)
+    check.citizenship = str(answer.citizenship or "") if answer.outcome is Outcome.MATCH else ""
     check.checked_at = timezone.now()
     check.save()
     record_event(
@@ -367,8 +371,10 @@ def record_identity_answer(
         target=check,
         outcome=str(answer.outcome),
         mismatched_fields=check.mismatched_fields,
+        citizenship=check.citizenship,
         round=check.round,
     )
+    registrant_changed.send(sender=IdentityCheck, user_ids=[check.profile.user_id])
     if check.status == IdentityCheck.Status.VERIFIED:
         # Identity is settled: the KTP photo and selfie are kept only for the retention
         # period from now on.

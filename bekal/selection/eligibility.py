@@ -2,29 +2,27 @@
 
 One statement decides a whole wave (services.evaluate_eligibility writes its rows);
 checking one applicant (selectors.check_applicant) runs the very same statement with the
-applicant's filter added. The rules are SQL predicates over one row of facts, declared
-per scheme year in bekal.programmes.rules.
+applicant's filter added; a preview of a draft rule over every registrant
+(selectors.preview_eligibility) is the same rules over the same facts, counted by region.
+The rules are SQL predicates over one row of facts, declared per scheme year in
+bekal.programmes.rules.
 
-The facts are set-based: each kind of fact is one grouped set, joined to the applicants
-by their NIK or KK blind index or their user id (hash joins for a wave), never a
-subquery evaluated per applicant:
+The facts are read from RegistrantFacts (bekal.selection.facts keeps one narrow row per
+registrant in step with the data it derives from): a wave is one scan of its
+applications joined to their facts rows, a preview one scan of the facts table alone.
+Per row:
 
-  applicants  the wave's applications with their profile and identity check
-  listed      per NIK: the kinds of the lists holding it on the closing date
-  recipients  per person selected in a published run: whether in an earlier scheme
-              year, whether in another wave of this scheme year
-  family      per KK: how many people of it were selected in published runs
-  passed      the people who passed the test (assessment's passed_user_ids)
-  revoked     the people whose card was revoked
-
-Each set is restricted to the applicants' own NIKs, KKs or user ids (`IN (SELECT ...
-FROM applicants)`), so it aggregates only what the applicants can match. For a wave the
-lists are read once and probed against the applicants' NIKs; for one applicant that
-restriction is one NIK, one KK and one user id, and PostgreSQL reads a handful of rows
-through their indexes.
-
-`kk_recipients` counts the *other* people of the applicant's KK who were selected: the
-family's count, less one when the applicant is among them.
+  listed_bits         the facts' undated list kinds, or'ed with the dated entries valid
+                      on the closing date (only rows with dated entries unnest them)
+  assisted_in_window  a social-assistance entry in the scheme's window (assistance_window:
+                      "during the pandemic", never after the closing date)
+  latest_birth_date, earliest_birth_date
+                      the closing date's bounds for the ages (age() semantics)
+  earlier_selected, already_selected
+                      the waves that selected the person against the published waves of
+                      earlier scheme years, and of this year's other waves
+  kk_recipients       the *other* people of the KK who were selected (the family's count,
+                      less one when the applicant is among them)
 
 The statements run without JIT (services sets it per transaction): compiling the rules'
 long expressions costs more than running them.
@@ -37,13 +35,11 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import QuerySet
 
-from bekal.assessment.selectors import passed_user_ids
-from bekal.programmes.models import ExclusionEntry, Wave, WaveApplication
-from bekal.programmes.rules import RuleSet, rules_for
-from bekal.registration.models import IdentityCheck, Profile
-from bekal.selection.models import RevokedRecipient, SelectionOutcome, SelectionRun
+from bekal.programmes.models import ExclusionList, Scheme, Wave
+from bekal.programmes.rules import LIST_BITS, RuleSet, rules_for
+from bekal.selection.models import SelectionOutcome, SelectionRun
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
@@ -53,11 +49,13 @@ def closing_date(wave: Wave) -> dt.date:
     return wave.closes_at.astimezone(JAKARTA).date()
 
 
-def valid_on(day: dt.date, prefix: str = "") -> Q:
-    """An exclusion entry that counts on `day` (no dates: always)."""
-    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": day})) & (
-        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": day})
-    )
+def assistance_window(scheme: Scheme, day: dt.date) -> tuple[dt.date, dt.date]:
+    """The days on which a social-assistance entry excludes under `scheme` in a wave
+    closing on `day`: the scheme's window ("during the pandemic"), never after `day`;
+    without a window, `day` alone."""
+    start = scheme.social_assistance_from or day
+    end = min(scheme.social_assistance_to or day, day)
+    return start, end
 
 
 def published_selections() -> Any:
@@ -81,114 +79,130 @@ class _Statement:
         return sql
 
 
-def _facts(wave: Wave, user_id: int | None) -> tuple[str, tuple[Any, ...]]:
-    scheme = wave.scheme
-    day = closing_date(wave)
+def years_before(day: dt.date, years: int) -> dt.date:
+    """The same calendar day `years` earlier; 28 February for a 29th (as PostgreSQL's
+    date - interval does, so the bounds agree with its age())."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def _kinds_of(bits: str) -> str:
+    """SQL: the kinds of the bits set in `bits`, in name order (text[])."""
+    cases = ", ".join(
+        f"CASE WHEN {bits} & {LIST_BITS[kind]} <> 0 THEN '{kind}' END" for kind in sorted(LIST_BITS)
+    )
+    return f"array_remove(ARRAY[{cases}]::text[], NULL)"
+
+
+def _facts(
+    scheme: Scheme, day: dt.date, *, wave_id: int | None, user_id: int | None = None
+) -> tuple[str, str, tuple[Any, ...]]:
+    """The facts rows: of the wave's applicants (`wave_id`, narrowed to `user_id` if
+    given), or of every registrant (`wave_id` None: a preview). Returns the WITH clause
+    ("" for a preview), the SELECT that uses it (a subquery without CTEs of its own, which
+    the planner flattens into the rules' query) and the parameters."""
     s = _Statement()
-    application = WaveApplication._meta.db_table
-    profile = Profile._meta.db_table
-    check = IdentityCheck._meta.db_table
-    revoked = RevokedRecipient._meta.db_table
+    window_from, window_to = assistance_window(scheme, day)
     # The placeholders are positional: each piece below is written, and its values are
     # appended, in the order the pieces appear in the statement.
-    wave_filter = f"a.wave_id = {s.param(wave.pk)}"
-    if user_id is not None:
-        wave_filter += f" AND a.user_id = {s.param(user_id)}"
-    applicants = f"""
-        SELECT a.id, a.user_id, p.birth_date, c.status AS identity_status, p.in_school,
-               p.in_excluded_occupation, p.nik_index, p.kk_index
-        FROM {application} a
-        LEFT JOIN {profile} p ON p.user_id = a.user_id
-        LEFT JOIN {check} c ON c.profile_id = p.id
-        WHERE {wave_filter}
-    """  # noqa: S608 (table names and placeholders only)
-    entries = s.query(
-        ExclusionEntry.objects.filter(valid_on(day)).values(
-            "nik_index", kind=F("exclusion_list__kind")
-        )
+    if wave_id is not None:
+        wave_filter = f"a.wave_id = {s.param(wave_id)}"
+        if user_id is not None:
+            wave_filter += f" AND a.user_id = {s.param(user_id)}"
+        applicants = f"""
+            SELECT a.id, a.user_id FROM programmes_waveapplication a WHERE {wave_filter}
+        """  # noqa: S608 (placeholders only)
+    else:
+        applicants = ""
+    sa_bit = LIST_BITS[ExclusionList.Kind.SOCIAL_ASSISTANCE]
+    # The dated entries' arrays, read by functions of the facts migration (no correlated
+    # subquery: the scan of the facts table may run in parallel).
+    dated = "f.dated_bits, f.dated_from, f.dated_to"
+    waves = Wave.objects.filter(selection_run__status="published")
+    if wave_id is not None:
+        waves = waves.exclude(pk=wave_id)
+    earlier = [w for w, code in waves.values_list("pk", "scheme__code") if code < scheme.code]
+    same_year = list(waves.filter(scheme__code=scheme.code).values_list("pk", flat=True))
+    latest_birth = years_before(day, scheme.min_age)
+    earliest_birth = (
+        None
+        if scheme.max_age is None
+        else years_before(day, scheme.max_age + 1) + dt.timedelta(days=1)
     )
-    selections = s.query(
-        published_selections().values(
-            user_id=F("application__user_id"),
-            earlier=ExpressionWrapper(
-                Q(run__wave__scheme__code__lt=scheme.code), output_field=BooleanField()
-            ),
-            already=ExpressionWrapper(
-                Q(run__wave__scheme__code=scheme.code) & ~Q(run__wave_id=wave.pk),
-                output_field=BooleanField(),
-            ),
-        )
-    )
-    family_selections = s.query(published_selections().values(user_id=F("application__user_id")))
-    passed = s.query(passed_user_ids().order_by())
+    # A wave's applicants join their facts rows; a preview reads every row of the table
+    # and nothing else. Only rows with dated entries unnest them (CASE: the others skip).
+    if applicants:
+        ctes = f"WITH applicants AS NOT MATERIALIZED ({applicants})"
+        keys = "a.id, a.user_id"
+        rows = "applicants a LEFT JOIN selection_registrantfacts f ON f.user_id = a.user_id"
+    else:
+        ctes = ""
+        keys = "f.user_id AS id, f.user_id"
+        rows = "selection_registrantfacts f"
     facts = f"""
-        WITH applicants AS NOT MATERIALIZED ({applicants}),
-        listed AS (
-            SELECT e.nik_index, array_agg(DISTINCT e.kind ORDER BY e.kind) AS kinds
-            FROM ({entries}) e
-            WHERE e.nik_index IN (SELECT nik_index FROM applicants)
-            GROUP BY e.nik_index
-        ),
-        recipients AS (
-            SELECT r.user_id, bool_or(r.earlier) AS earlier, bool_or(r.already) AS already
-            FROM ({selections}) r
-            WHERE r.user_id IN (SELECT user_id FROM applicants)
-            GROUP BY r.user_id
-        ),
-        family AS (
-            SELECT p.kk_index, count(DISTINCT r.user_id) AS recipients
-            FROM ({family_selections}) r JOIN {profile} p ON p.user_id = r.user_id
-            WHERE p.kk_index IN (SELECT kk_index FROM applicants)
-            GROUP BY p.kk_index
-        ),
-        passed AS (
-            SELECT DISTINCT t.user_id FROM ({passed}) t
-            WHERE t.user_id IN (SELECT user_id FROM applicants)
-        ),
-        revoked AS (
-            SELECT v.user_id FROM {revoked} v
-            WHERE v.user_id IN (SELECT user_id FROM applicants)
-        )
-        SELECT a.id, a.user_id, a.birth_date,
+        SELECT {keys}, f.regency_id, f.birth_date,
                {s.param(day)}::date AS closing_date,
                {s.param(scheme.min_age)}::integer AS min_age,
                {s.param(scheme.max_age)}::integer AS max_age,
-               a.identity_status,
-               t.user_id IS NOT NULL AS test_passed,
-               a.in_school, a.in_excluded_occupation,
-               COALESCE(l.kinds, '{{}}') AS listed_kinds,
-               COALESCE(f.recipients - CASE WHEN r.user_id IS NULL THEN 0 ELSE 1 END, 0)
+               {s.param(latest_birth)}::date AS latest_birth_date,
+               {s.param(earliest_birth)}::date AS earliest_birth_date,
+               f.identity_status, f.citizenship,
+               COALESCE(f.test_passed, false) AS test_passed,
+               f.in_school, f.in_excluded_occupation,
+               COALESCE(f.listed, 0) | CASE WHEN f.dated_bits IS NULL THEN 0
+                   ELSE selection_dated_bits({dated}, {s.param(day)}) END AS listed_bits,
+               COALESCE(f.listed & {sa_bit} <> 0, false) OR CASE
+                   WHEN f.dated_bits IS NULL THEN false
+                   ELSE selection_dated_overlap({dated}, {sa_bit}, {s.param(window_from)},
+                                                {s.param(window_to)}) END
+                   AS assisted_in_window,
+               COALESCE(f.family_recipients, 0)
+                   - CASE WHEN cardinality(f.recipient_waves) > 0 THEN 1 ELSE 0 END
                    AS kk_recipients,
                {s.param(scheme.max_recipients_per_kk)}::integer AS max_per_kk,
-               COALESCE(r.earlier, false) AS earlier_selected,
-               COALESCE(r.already, false) AS already_selected,
-               v.user_id IS NOT NULL AS revoked
-        FROM applicants a
-        LEFT JOIN listed l ON l.nik_index = a.nik_index
-        LEFT JOIN family f ON f.kk_index = a.kk_index
-        LEFT JOIN recipients r ON r.user_id = a.user_id
-        LEFT JOIN passed t ON t.user_id = a.user_id
-        LEFT JOIN revoked v ON v.user_id = a.user_id
-    """  # noqa: S608 (table names, compiled querysets and placeholders only)
-    return facts, tuple(s.params)
+               COALESCE(f.recipient_waves && {s.param(earlier)}::integer[], false)
+                   AS earlier_selected,
+               COALESCE(f.recipient_waves && {s.param(same_year)}::integer[], false)
+                   AS already_selected,
+               COALESCE(f.revoked, false) AS revoked
+        FROM {rows}
+    """  # noqa: S608 (constants and placeholders only)
+    return ctes, facts, tuple(s.params)
 
 
 def decisions_sql(wave: Wave, rules: RuleSet, *, user_id: int | None = None) -> tuple[str, tuple]:
     """SELECT application_id, user_id, reasons, inputs: one row per applicant (of the wave,
     or only `user_id`'s application)."""
-    base, params = _facts(wave, user_id)
+    ctes, base, params = _facts(wave.scheme, closing_date(wave), wave_id=wave.pk, user_id=user_id)
     failed = ", ".join(
         f"CASE WHEN ({rule.fails_when}) THEN '{rule.code}' END" for rule in rules.rules
     )
     inputs = ", ".join(f"'{name}', f.{name}" for name in ["closing_date", *rules.inputs])
     sql = f"""
+        {ctes}
         SELECT f.id AS application_id, f.user_id,
                array_remove(ARRAY[{failed}]::text[], NULL) AS reasons,
                jsonb_build_object({inputs}) AS inputs
         FROM (
-            SELECT b.*, date_part('year', age(b.closing_date, b.birth_date))::int AS age
+            SELECT b.*, date_part('year', age(b.closing_date, b.birth_date))::int AS age,
+                   {_kinds_of("b.listed_bits")} AS listed_kinds
             FROM ({base}) b
         ) f
+    """  # noqa: S608 (rule predicates are code, not input)
+    return sql, params
+
+
+def preview_sql(scheme: Scheme, day: dt.date, rules: RuleSet) -> tuple[str, tuple]:
+    """SELECT regency_id, registrants, eligible: every registrant's facts under `scheme`
+    (saved or a draft) for a wave closing on `day`, counted by regency/city."""
+    ctes, base, params = _facts(scheme, day, wave_id=None)
+    failing = " OR ".join(f"COALESCE(({rule.fails_when}), false)" for rule in rules.rules)
+    sql = f"""
+        {ctes}
+        SELECT f.regency_id, count(*), count(*) FILTER (WHERE NOT ({failing}))
+        FROM ({base}) f GROUP BY f.regency_id
     """  # noqa: S608 (rule predicates are code, not input)
     return sql, params
 

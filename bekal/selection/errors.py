@@ -14,6 +14,12 @@ class RunStateError(DomainError):
     )
 
 
+class RunMissingError(DomainError):
+    code = "selection_run_missing"
+    http_status = 409
+    message = _("This wave has no selection yet: commit the seed first.")
+
+
 class RunExistsError(DomainError):
     code = "selection_run_exists"
     message = _("This wave already has a selection run.")

@@ -31,7 +31,7 @@ class EligibilityDecision(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     scheme = models.ForeignKey("programmes.Scheme", on_delete=models.PROTECT, related_name="+")
     scheme_version = models.PositiveIntegerField()
-    #: bekal.programmes.rules: the version of the rules' code ("2023.1").
+    #: bekal.programmes.rules: the version of the rules' code ("2023.2").
     rules_version = models.CharField(max_length=16)
     eligible = models.BooleanField()
     #: The codes of the rules the applicant fails, in the rules' order; empty if eligible.
@@ -189,6 +189,50 @@ class RevokedRecipient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} ({self.reason})"
+
+
+class RegistrantFacts(models.Model):
+    """The eligibility facts of one registrant (one row per profile), kept narrow so that a
+    preview of a draft rule over every registrant is one scan of this table alone, and a
+    wave's eligibility one scan of its applications joined to their rows.
+
+    Derived data: bekal.selection.facts writes it, in the transaction of every change it
+    derives from (a profile, an identity check's answer, a passed test, an imported
+    exclusion list, a published run, a revoked card), and recounts it to find drift.
+    Nothing else writes it.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    #: The profile's domicile regency/city (code): previews count by region on it.
+    regency_id = models.CharField(max_length=8)
+    birth_date = models.DateField()
+    identity_status = models.CharField(max_length=16)
+    #: The registry's answer: "WNI", "WNA", "" before one.
+    citizenship = models.CharField(max_length=3, blank=True)
+    test_passed = models.BooleanField()
+    in_school = models.BooleanField()
+    in_excluded_occupation = models.BooleanField()
+    #: Bit (1 << n) for the n-th ExclusionList.Kind whose list holds the NIK with no dates
+    #: (an entry valid on every day).
+    listed = models.IntegerField(default=0)
+    #: The NIK's entries with dates (the day decides), as three aligned arrays: the kind's
+    #: bit, valid_from and valid_to (NULL: open); all NULL when it has none.
+    dated_bits = ArrayField(models.IntegerField(), null=True, blank=True)
+    dated_from = ArrayField(models.DateField(null=True), null=True, blank=True)
+    dated_to = ArrayField(models.DateField(null=True), null=True, blank=True)
+    #: The waves whose published run selected this person (ids, ascending).
+    recipient_waves = ArrayField(models.IntegerField(), default=list, blank=True)
+    #: How many people of this person's KK were selected in published runs (them included).
+    family_recipients = models.IntegerField(default=0)
+    revoked = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("registrant's eligibility facts")
+
+    def __str__(self) -> str:
+        return f"facts of {self.user_id}"
 
 
 class ProofLogEntry(models.Model):

@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import IO
 
-from django.db import connection
-from django.db.models import QuerySet
+from django.db import connection, transaction
 
 from bekal.accounts.models import User
-from bekal.programmes.models import Wave, WaveApplication
+from bekal.programmes.models import Scheme, Wave, WaveApplication
+from bekal.programmes.rules import rules_for
 from bekal.selection import proof_log, publication
 from bekal.selection.eligibility import (
     ApplicantDecision,
     decisions_sql,
+    preview_sql,
     published_selections,
     rules_of,
 )
 from bekal.selection.errors import RunNotPublishedError
-from bekal.selection.models import (
-    EligibilityDecision,
-    ProofLogEntry,
-    SelectionOutcome,
-    SelectionRun,
-)
+from bekal.selection.models import ProofLogEntry, SelectionOutcome, SelectionRun
 from bekal.selection.proof_checks import check_published_run
 from bekal.selection.verification import Verification
 
@@ -55,9 +52,35 @@ def check_applicant(*, wave: Wave, user: User) -> ApplicantDecision | None:
     )
 
 
-def get_decision(*, wave: Wave, user: User) -> EligibilityDecision | None:
-    """The stored decision of the wave's last evaluation for this applicant."""
-    return EligibilityDecision.objects.filter(wave=wave, user=user).first()
+@dataclass(frozen=True, slots=True)
+class EligibilityPreview:
+    rules_version: str
+    registrants: int
+    eligible: int
+    #: regency/city code -> (registrants, eligible)
+    regencies: dict[str, tuple[int, int]]
+
+
+def preview_eligibility(*, scheme: Scheme, closing: dt.date) -> EligibilityPreview:
+    """How many registrants a scheme's rules (a saved version, or a draft: an unsaved
+    Scheme with changed fields) would admit in a wave closing on `closing`, by
+    regency/city: one scan of every registrant's facts (bekal.selection.facts).
+
+    Wave-bound facts are read as for a wave with no applicants of its own: selected in
+    any published wave of the same scheme year counts as already selected. Nothing is
+    stored."""
+    rules = rules_for(scheme)
+    sql, params = preview_sql(scheme, closing, rules)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(sql, params)
+        regencies = {code: (n, eligible) for code, n, eligible in cursor.fetchall()}
+    return EligibilityPreview(
+        rules_version=rules.version,
+        registrants=sum(n for n, _ in regencies.values()),
+        eligible=sum(e for _, e in regencies.values()),
+        regencies=regencies,
+    )
 
 
 def get_run(*, wave: Wave) -> SelectionRun | None:
@@ -70,12 +93,13 @@ def get_published_outcome(*, user: User) -> SelectionOutcome | None:
     This is what the card code asks: `outcome.application.wave` is the wave and its
     scheme the card's rules.
     """
-    return (
+    outcome: SelectionOutcome | None = (
         published_selections()
         .filter(application__user=user)
         .select_related("run", "application__wave__scheme")
         .first()
     )
+    return outcome
 
 
 def get_published_result(*, application: WaveApplication) -> bool | None:
@@ -87,21 +111,6 @@ def get_published_result(*, application: WaveApplication) -> bool | None:
         )
         .values_list("selected", flat=True)
         .first()
-    )
-
-
-def is_recipient(*, user: User) -> bool:
-    """Selected in any published run."""
-    return published_selections().filter(application__user=user).exists()
-
-
-def list_published_recipients(*, wave: Wave) -> QuerySet[SelectionOutcome]:
-    """The selected of the wave's published run, in lottery order (empty if unpublished)."""
-    return (
-        published_selections()
-        .filter(run__wave=wave)
-        .select_related("application")
-        .order_by("lottery_rank")
     )
 
 

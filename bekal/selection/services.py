@@ -25,7 +25,7 @@ from bekal.core.errors import DomainError
 from bekal.programmes.models import Wave
 from bekal.programmes.services import carry_over
 from bekal.programmes.services import open_wave as programmes_open_wave
-from bekal.selection import lottery, proof_log, publication
+from bekal.selection import facts, lottery, proof_log, publication
 from bekal.selection.eligibility import closing_date, decisions_sql, rules_of
 from bekal.selection.errors import (
     EarlierRunUnpublishedError,
@@ -63,12 +63,13 @@ def _tune_for_wave(cursor: CursorWrapper) -> None:
 
 
 def _evaluate(wave: Wave) -> EligibilityReport:
-    """Replace the wave's decisions with the eligibility statement's rows.
+    """Bring the wave's decisions in line with the eligibility statement's rows.
 
-    A decision row is kept per application and rewritten in place (MERGE): its keys stay
-    the same, so re-evaluating a wave (the run after the office's preview) rewrites the
-    rows without checking their foreign keys again. Decisions this evaluation did not
-    write (none, unless an application left the wave) are deleted.
+    A decision row is kept per application and rewritten in place (MERGE) only when it
+    changed: its reasons, its inputs, or the scheme or rules it was taken under. The run
+    after the office's evaluation therefore writes only what changed since (usually
+    nothing), instead of every applicant's row again; an unchanged decision keeps the time
+    it was first taken. Decisions of applications no longer in the wave are deleted.
     """
     rules = rules_of(wave)
     select, params = decisions_sql(wave, rules)
@@ -81,7 +82,9 @@ def _evaluate(wave: Wave) -> EligibilityReport:
             f"""
             MERGE INTO selection_eligibilitydecision o
             USING ({select}) d ON o.wave_id = %s AND o.application_id = d.application_id
-            WHEN MATCHED THEN UPDATE SET
+            WHEN MATCHED AND (o.user_id, o.scheme_id, o.scheme_version, o.rules_version,
+                              o.reasons::text[], o.inputs)
+                IS DISTINCT FROM (d.user_id, %s, %s, %s, d.reasons, d.inputs) THEN UPDATE SET
                 user_id = d.user_id, scheme_id = %s, scheme_version = %s,
                 rules_version = %s, eligible = cardinality(d.reasons) = 0,
                 reasons = d.reasons, inputs = d.inputs, decided_at = %s
@@ -91,34 +94,33 @@ def _evaluate(wave: Wave) -> EligibilityReport:
             VALUES (%s, d.application_id, d.user_id, %s, %s, %s, cardinality(d.reasons) = 0,
                     d.reasons, d.inputs, %s)
             """,  # noqa: S608 (the rules' SQL is code)
-            [*params, wave.pk, *columns, wave.pk, *columns],
+            [*params, wave.pk, *columns[:3], *columns, wave.pk, *columns],
+        )
+        cursor.execute(
+            """
+            DELETE FROM selection_eligibilitydecision o WHERE o.wave_id = %s AND NOT EXISTS (
+                SELECT 1 FROM programmes_waveapplication a
+                WHERE a.id = o.application_id AND a.wave_id = %s)
+            """,
+            [wave.pk, wave.pk],
         )
         cursor.execute(
             """
             WITH decided AS MATERIALIZED (
-                SELECT eligible, reasons, decided_at = %s AS fresh
-                FROM selection_eligibilitydecision
-                WHERE wave_id = %s
+                SELECT eligible, reasons FROM selection_eligibilitydecision WHERE wave_id = %s
             ),
             failing AS (
                 SELECT reason, count(*) AS n FROM decided, unnest(reasons) reason
-                WHERE fresh GROUP BY reason
+                GROUP BY reason
             )
-            SELECT t.applicants, t.eligible, t.stale, f.reason, f.n
-            FROM (SELECT count(*) FILTER (WHERE fresh) AS applicants,
-                         count(*) FILTER (WHERE fresh AND eligible) AS eligible,
-                         count(*) FILTER (WHERE NOT fresh) AS stale
+            SELECT t.applicants, t.eligible, f.reason, f.n
+            FROM (SELECT count(*) AS applicants, count(*) FILTER (WHERE eligible) AS eligible
                   FROM decided) t
             LEFT JOIN failing f ON true
             """,
-            [now, wave.pk],
+            [wave.pk],
         )
         rows = cursor.fetchall()
-        if rows[0][2]:
-            cursor.execute(
-                "DELETE FROM selection_eligibilitydecision WHERE wave_id = %s AND decided_at <> %s",
-                [wave.pk, now],
-            )
     reasons = {reason: n for *_, reason, n in rows if reason is not None}
     return EligibilityReport(
         wave_number=wave.number,
@@ -401,6 +403,8 @@ def publish_run(*, run: SelectionRun, actor: User) -> SelectionRun:
             "updated_at",
         ]
     )
+    # The selected are recipients from now on: their families' facts follow.
+    facts.refresh_after_publication(run_id=run.pk)
     entry = proof_log.append_entry(
         kind=ProofLogEntry.Kind.RUN_PUBLISHED,
         wave=run.wave.number,
@@ -440,6 +444,7 @@ def record_revoked_recipient(
         user=user, defaults={"revoked_at": timezone.now(), "reason": reason[:64], "wave": wave}
     )
     if created:
+        facts.refresh_users([user.pk])
         record_event(
             action="selection.recipient_revoked",
             actor=actor,

@@ -44,7 +44,7 @@ class StaffSessionMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and second_factor.is_staff_account(user):  # type: ignore[arg-type]
+        if user.is_authenticated and second_factor.is_staff_account(user):
             ended = self._end_if_expired(request)
             if ended is not None:
                 return ended
@@ -56,11 +56,13 @@ class StaffSessionMiddleware:
     def _end_if_expired(self, request: HttpRequest) -> HttpResponse | None:
         now = time.time()
         session = request.session
-        since = session.get(SINCE)
-        seen = session.get(SEEN, since)
+        since: float | None = session.get(SINCE)
+        seen: float | None = session.get(SEEN, since)
         idle = settings.BEKAL_STAFF_IDLE_MINUTES * 60
-        if since is not None and (
-            now - since > settings.BEKAL_STAFF_SESSION_HOURS * 3600 or now - seen > idle
+        if (
+            since is not None
+            and seen is not None
+            and (now - since > settings.BEKAL_STAFF_SESSION_HOURS * 3600 or now - seen > idle)
         ):
             record_event(
                 action="account.staff_session_ended",

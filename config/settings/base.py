@@ -15,6 +15,8 @@ DEBUG = ENV.DEBUG
 ALLOWED_HOSTS = ENV.ALLOWED_HOSTS
 CSRF_TRUSTED_ORIGINS = ENV.CSRF_TRUSTED_ORIGINS
 SITE_URL = ENV.SITE_URL
+# The web layer builds the portal links that messages carry (bekal.core.links).
+BEKAL_PORTAL_LINKS = "bekal.web.portal.links.PortalLinks"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -48,7 +48,7 @@ def complete_registration(user: User) -> User:
     import re
 
     from bekal.accounts.phone_verification import send_phone_code, verify_phone_code
-    from bekal.identity.registry import Outcome, RegistryAnswer
+    from bekal.identity.registry import RegistryAnswer
     from bekal.identity.services import upload_document
     from bekal.notifications.models import OutboxMessage
     from bekal.registration import services
@@ -60,7 +60,7 @@ def complete_registration(user: User) -> User:
     services.record_identity_answer(
         check_id=profile.identity_check.pk,
         round_asked=profile.identity_check.round,
-        answer=RegistryAnswer(outcome=Outcome.MATCH),
+        answer=RegistryAnswer.match(),
     )
     upload_document(owner=user, kind="ktp_photo", uploaded_file=upload(jpeg(seed=1)))
     upload_document(owner=user, kind="selfie_with_ktp", uploaded_file=upload(jpeg(seed=2)))

@@ -26,3 +26,6 @@ def test_bekal_and_the_duckdb_reference_select_the_same_applicants(scheme_code):
     assert 0 < len(bekal.selected) <= generated.counts["national_quota"]
     assert 0 < bekal.eligible < generated.counts["applicants"]
     assert all(selected <= quota for _, quota, _, selected in bekal.quotas)
+    # the preview scans every registrant with a profile
+    assert bekal.preview_registrants == generated.counts["profiles"] == generated.counts["facts"]
+    assert 0 < bekal.preview_eligible < bekal.preview_registrants

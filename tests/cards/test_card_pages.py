@@ -87,7 +87,7 @@ def test_accepting_an_outdated_version_of_the_terms_on_the_page_is_refused(clien
 
     response = client.post("/kartu/setujui/", {"agree": "on", "terms_version": "2020.0"})
 
-    assert response.status_code == 400
+    assert response.status_code == 409  # the terms changed under the page: a conflict
     assert "Syarat kartu telah berubah" in response.content.decode()
     assert not Card.objects.filter(status="active").exists()
 
@@ -103,7 +103,7 @@ def test_a_person_not_selected_sees_they_move_to_the_next_wave(client):
     assert f"Anda belum lolos seleksi di gelombang {published.run.wave.number}." in page
     assert "otomatis ikut gelombang berikutnya" in page
     assert 'name="agree"' not in page
-    assert refused.status_code == 400
+    assert refused.status_code == 403  # not selected: no card to accept
     assert Card.objects.count() == 0
 
 

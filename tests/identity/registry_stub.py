@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-MATCH = {"result": "match"}
+MATCH = {"result": "match", "citizenship": "WNI"}
 
 
 @dataclass

@@ -8,8 +8,13 @@ import pytest
 from django.core.management import call_command
 
 from bekal.identity.nik import parse_nik
-from bekal.identity.registry import EmbeddedRegistry, Outcome, get_registry
-from bekal.identity.registry.embedded import Citizen, add_citizens, read_citizens
+from bekal.identity.registry import Citizenship, EmbeddedRegistry, Outcome, get_registry
+from bekal.identity.registry.embedded import (
+    Citizen,
+    add_citizens,
+    generate_citizens,
+    read_citizens,
+)
 from bekal.identity.synthetic import official_district_codes
 
 SITI = Citizen(
@@ -18,12 +23,20 @@ SITI = Citizen(
 BUDI = Citizen(
     nik="1771011203900002", full_name="BUDI SANTOSO", birth_date=dt.date(1990, 3, 12), sex="M"
 )
+#: A foreign permanent resident: the registry issued her a NIK too.
+MEI = Citizen(
+    nik="1771016003880003",
+    full_name="MEI LING TAN",
+    birth_date=dt.date(1988, 3, 20),
+    sex="F",
+    citizenship=Citizenship.FOREIGN_RESIDENT,
+)
 
 
 @pytest.fixture
 def registry(tmp_path):
     path = tmp_path / "citizens.csv.gz"
-    add_citizens([SITI, BUDI], path=path)
+    add_citizens([SITI, BUDI, MEI], path=path)
     return EmbeddedRegistry(path=path)
 
 
@@ -31,6 +44,31 @@ def test_a_citizen_typed_as_registered_matches(registry):
     answer = registry.verify(nik=SITI.nik, full_name="SITI AMINAH", birth_date=SITI.birth_date)
 
     assert answer.outcome is Outcome.MATCH
+    assert answer.citizenship is Citizenship.WNI
+
+
+def test_a_foreign_resident_matches_and_the_answer_says_so(registry):
+    answer = registry.verify(nik=MEI.nik, full_name="Mei Ling Tan", birth_date=MEI.birth_date)
+
+    assert answer.outcome is Outcome.MATCH
+    assert answer.citizenship is Citizenship.FOREIGN_RESIDENT
+
+
+def test_a_file_without_the_citizenship_column_is_read_as_citizens(tmp_path):
+    import gzip
+
+    path = tmp_path / "old.csv.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as old:
+        old.write("nik,full_name,birth_date,sex\n1771015508950001,SITI AMINAH,1995-08-15,F\n")
+
+    assert read_citizens(path)[SITI.nik].citizenship == Citizenship.WNI
+
+
+def test_the_generator_makes_a_few_foreign_residents():
+    citizens = generate_citizens(count=2_000, seed=3, district_codes=["17.71.01", "32.16.01"])
+
+    foreign = [c for c in citizens if c.citizenship == Citizenship.FOREIGN_RESIDENT]
+    assert 0 < len(foreign) < 40
 
 
 @pytest.mark.parametrize("typed", ["Siti Aminah", "  siti   AMINAH ", "SITI\tAMINAH"])
@@ -86,7 +124,7 @@ def test_citizens_added_to_the_file_are_known_at_once_and_a_nik_is_replaced(regi
 
     total = add_citizens([ani, renamed], path=registry.path)
 
-    assert total == 3
+    assert total == 4
     assert registry.verify(nik=ani.nik, full_name="Ani", birth_date=ani.birth_date).outcome is (
         Outcome.MATCH
     )

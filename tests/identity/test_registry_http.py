@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from bekal.identity.registry import HttpRegistry, Outcome, get_registry
+from bekal.identity.registry import Citizenship, HttpRegistry, Outcome, get_registry
 from bekal.identity.registry.breaker import CircuitBreaker
 from tests.identity.registry_stub import Reply, StubRegistry
 
@@ -65,6 +65,8 @@ def test_a_base_url_with_a_path_keeps_its_path(stub):
             ("full_name", "birth_date"),
         ),
         ({"result": "not_found"}, Outcome.NOT_FOUND, ()),
+        ({"result": "match"}, Outcome.UNAVAILABLE, ()),
+        ({"result": "match", "citizenship": "Mars"}, Outcome.UNAVAILABLE, ()),
         ({"result": "maybe"}, Outcome.UNAVAILABLE, ()),
         ({"result": "mismatch", "fields": ["shoe_size"]}, Outcome.UNAVAILABLE, ()),
         ("<html>Gateway</html>", Outcome.UNAVAILABLE, ()),
@@ -79,6 +81,19 @@ def test_the_registrys_answers_are_read_and_anything_else_is_unavailable(
 
     assert answer.outcome is outcome
     assert answer.mismatched_fields == fields
+
+
+@pytest.mark.parametrize(
+    ("sent", "citizenship"),
+    [("WNI", Citizenship.WNI), ("WNA", Citizenship.FOREIGN_RESIDENT)],
+)
+def test_a_match_carries_the_holders_citizenship(stub, sent, citizenship):
+    stub.answer({"result": "match", "citizenship": sent})
+
+    answer = verify(client(stub.url))
+
+    assert answer.outcome is Outcome.MATCH
+    assert answer.citizenship is citizenship
 
 
 def test_a_5xx_answer_is_retried_with_exponential_backoff_until_it_succeeds(stub):
@@ -161,7 +176,7 @@ def test_after_the_cool_down_one_trial_call_closes_the_circuit_when_it_succeeds(
     registry = client(stub.url, max_attempts=1, breaker=breaker)
     verify(registry)
     verify(registry)
-    stub.answer({"result": "match"})
+    stub.answer({"result": "match", "citizenship": "WNI"})
     clock.now += 31
 
     first, second = verify(registry), verify(registry)
@@ -179,7 +194,7 @@ def test_a_failed_trial_call_opens_the_circuit_for_another_cool_down(stub):
     verify(registry)
     clock.now += 31
     verify(registry)  # the trial, refused by the registry
-    stub.answer({"result": "match"})
+    stub.answer({"result": "match", "citizenship": "WNI"})
 
     answer = verify(registry)
 

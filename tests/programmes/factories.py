@@ -15,7 +15,7 @@ from faker import Faker
 
 from bekal.accounts.models import User
 from bekal.accounts.phone_verification import send_phone_code, verify_phone_code
-from bekal.identity.registry import Outcome, RegistryAnswer
+from bekal.identity.registry import RegistryAnswer
 from bekal.identity.services import upload_document
 from bekal.identity.synthetic import IndonesianIdentityProvider
 from bekal.notifications.models import OutboxMessage
@@ -36,6 +36,10 @@ def ensure_shipped_schemes() -> None:
     """The schemes the data migration ships (a transactional test's flush removes them)."""
     migration = importlib.import_module("bekal.programmes.migrations.0002_ship_schemes_2020_2023")
     migration.ship(apps, None)
+    windowed = importlib.import_module(
+        "bekal.programmes.migrations.0004_scheme_social_assistance_window"
+    )
+    windowed.ship_2020_v2(apps, None)
 
 
 def officer(email: str = "pmo@prakerja.go.id") -> User:
@@ -55,7 +59,7 @@ def registrant(n: int, *, complete: bool = True) -> User:
     registration.record_identity_answer(
         check_id=profile.identity_check.pk,
         round_asked=profile.identity_check.round,
-        answer=RegistryAnswer(outcome=Outcome.MATCH),
+        answer=RegistryAnswer.match(),
     )
     upload_document(owner=user, kind="ktp_photo", uploaded_file=upload(jpeg(seed=2 * n)))
     upload_document(owner=user, kind="selfie_with_ktp", uploaded_file=upload(jpeg(seed=2 * n + 1)))

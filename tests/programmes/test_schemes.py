@@ -22,7 +22,14 @@ pytestmark = pytest.mark.django_db
 def test_the_2020_scheme_ships_with_its_figures():
     scheme = get_current_scheme(code="2020")
 
-    assert scheme.version == 1
+    assert scheme.version == 2
+    # other social assistance counts "during the pandemic": from the COVID-19 emergency
+    assert (scheme.social_assistance_from, scheme.social_assistance_to) == (
+        dt.date(2020, 3, 31),
+        None,
+    )
+    first = Scheme.objects.get(code="2020", version=1)
+    assert first.social_assistance_from is None  # its waves were decided on closing dates
     assert (scheme.min_age, scheme.max_age) == (18, None)
     assert scheme.training_balance == 1_000_000
     assert scheme.incentives == IncentiveSchedule(
@@ -84,7 +91,7 @@ def test_an_old_version_cannot_be_revised():
     with pytest.raises(SchemeVersionStaleError):
         services.revise_scheme(scheme=v1, changes={"first_purchase_days": 25}, actor=None)
 
-    assert Scheme.objects.filter(code="2020").count() == 2
+    assert Scheme.objects.filter(code="2020").count() == 3
 
 
 @pytest.mark.parametrize(
@@ -95,6 +102,13 @@ def test_an_old_version_cannot_be_revised():
         ({"code": "2024"}, SchemeFieldNotRevisableError),
         ({"max_age": 17}, SchemeInvalidError),
         ({"test_pass_mark": 101}, SchemeInvalidError),
+        (
+            {
+                "social_assistance_from": dt.date(2023, 6, 1),
+                "social_assistance_to": dt.date(2023, 1, 1),
+            },
+            SchemeInvalidError,
+        ),
         ({"incentive_schedule": {"monthly": {"amount": 600_000}}}, SchemeInvalidError),
         (
             {

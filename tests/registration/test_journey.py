@@ -113,9 +113,9 @@ def test_a_verified_identity_starts_the_retention_clock_of_the_photos(
 
 
 def _match():
-    from bekal.identity.registry import Outcome, RegistryAnswer
+    from bekal.identity.registry import RegistryAnswer
 
-    return RegistryAnswer(outcome=Outcome.MATCH)
+    return RegistryAnswer.match()
 
 
 def _code_from_outbox():

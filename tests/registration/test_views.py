@@ -172,7 +172,7 @@ def test_a_nik_of_another_account_is_refused_with_the_way_back(client, siti):
     response = client.post(PROFILE, typed_form())
 
     html = response.content.decode()
-    assert response.status_code == 400
+    assert response.status_code == 409  # the NIK belongs to another account: a conflict
     assert "NIK ini sudah terdaftar di akun lain" in html
     assert reverse("portal:password_reset") in html
     assert value_of(html, "nik") == "1771 0155 0895 0001"

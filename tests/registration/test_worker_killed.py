@@ -80,7 +80,7 @@ def test_a_profile_survives_a_worker_killed_mid_check_and_a_new_worker_completes
     check = selectors.get_identity_check(user=siti)
     assert (check.status, check.attempts) == (IdentityCheck.Status.PENDING, 1)
 
-    registry_stub.answer({"result": "match"})
+    registry_stub.answer({"result": "match", "citizenship": "WNI"})
     retried = retry_stalled_jobs_now(queue="identity", seconds_since_heartbeat=0)
     worker()
 

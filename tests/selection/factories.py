@@ -2,7 +2,7 @@
 
 Waves, quotas, tiers and runs go through the services; applicants (hundreds at times) are
 written set-based with bulk_create: a user, a profile, its identity check, a passed test
-and a wave application each.
+and a wave application each, and their eligibility facts refreshed as the services do.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from bekal.programmes.models import ExclusionEntry, ExclusionList, Wave, WaveApp
 from bekal.programmes.selectors import get_current_scheme
 from bekal.regions.models import Village
 from bekal.registration.models import IdentityCheck, Profile
-from bekal.selection import services
+from bekal.selection import facts, services
 from bekal.selection.eligibility import closing_date
 from bekal.selection.models import SelectionRun
 
@@ -84,6 +84,8 @@ class Person:
     regency: str = "17.71"
     district: str | None = None
     verified: bool = True
+    #: What the registry answered for a verified NIK: "WNI", or "WNA" (foreign resident).
+    citizenship: str = "WNI"
     passed: bool = True
     in_school: bool = False
     in_excluded_occupation: bool = False
@@ -153,6 +155,7 @@ def join(wave: Wave, people: Sequence[Person]) -> list[WaveApplication]:
         IdentityCheck(
             profile=profile,
             status="verified" if person.verified else "pending",
+            citizenship=person.citizenship if person.verified else "",
             requested_at=now,
         )
         for profile, person in zip(profiles, people, strict=True)
@@ -172,6 +175,9 @@ def join(wave: Wave, people: Sequence[Person]) -> list[WaveApplication]:
         )
         for user, person in zip(users, people, strict=True)
     )
+    # Written in bulk, not through the services: their eligibility facts are refreshed
+    # as the services refresh them.
+    facts.refresh_users([user.pk for user in users])
     return WaveApplication.objects.bulk_create(
         WaveApplication(wave=wave, user=user, regency_id=profile.domicile_regency_id, joined_at=now)
         for user, profile in zip(users, profiles, strict=True)
@@ -195,6 +201,7 @@ def exclusion_list(kind: str, niks: Sequence[str], **entry: Any) -> ExclusionLis
         )
         for nik in niks
     )
+    facts.refresh_after_import(exclusion_list_id=listed.pk, kind=kind)
     return listed
 
 

@@ -35,14 +35,14 @@ def test_an_applicant_meeting_every_rule_is_eligible_and_the_decision_says_under
     # when the wave is evaluated
     report = services.evaluate_eligibility(wave=w)
 
-    # then the applicant is eligible, under scheme 2023 v1 and rules 2023.1
+    # then the applicant is eligible, under scheme 2023 v1 and rules 2023.2
     decision = decide(application)
     assert (report.applicants, report.eligible) == (1, 1)
     assert decision.eligible and decision.reasons == []
     assert (decision.scheme.code, decision.scheme_version, decision.rules_version) == (
         "2023",
         1,
-        "2023.1",
+        "2023.2",
     )
     assert decision.inputs["age"] == 30
     assert decision.inputs["closing_date"] == closing_date(w).isoformat()
@@ -103,7 +103,7 @@ def test_65_is_eligible_under_2020_which_has_no_upper_age():
     services.evaluate_eligibility(wave=w)
 
     assert decide(application).eligible
-    assert decide(application).rules_version == "2020.1"
+    assert decide(application).rules_version == "2020.2"
 
 
 @pytest.mark.parametrize(
@@ -379,7 +379,7 @@ def test_evaluating_again_keeps_only_the_decisions_of_the_wave_s_applicants():
         user=stray.user,
         scheme=w.scheme,
         scheme_version=w.scheme.version,
-        rules_version="2023.1",
+        rules_version="2023.2",
         eligible=True,
         inputs={},
         decided_at=timezone.now(),

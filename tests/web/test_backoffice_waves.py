@@ -93,28 +93,42 @@ def test_the_office_runs_a_wave_from_opening_to_published_results(
     assert selected <= 1
 
 
-def test_publishing_before_the_review_is_refused_with_a_message(
-    office, registry_file, settings, tmp_path
-):
+def open_new_wave(office, number):
     now = timezone.now()
     office.post(
         "/kantor/gelombang/",
         {
-            "number": 22,
-            "name": "Gelombang 22",
+            "number": number,
+            "name": f"Gelombang {number}",
             "opens_at": local(now - dt.timedelta(hours=1)),
             "closes_at": local(now + dt.timedelta(days=3)),
             "announce_at": local(now + dt.timedelta(days=4)),
             "national_quota": 10,
         },
     )
-    act(office, 22, "open")
+    act(office, number, "open")
+
+
+def test_publishing_before_the_review_is_refused_with_a_message(
+    office, registry_file, settings, tmp_path
+):
+    open_new_wave(office, 22)
     act(office, 22, "commit_seed")
 
     page = act(office, 22, "publish")
 
     assert Wave.objects.get(number=22).selection_run.status == "seed_committed"
     assert '<p class="error" role="status">' in page
+
+
+def test_running_a_wave_before_its_seed_is_committed_is_refused_with_a_message(office):
+    open_new_wave(office, 23)
+
+    response = office.post("/kantor/gelombang/23/run/", follow=True)
+
+    assert response.status_code == 200
+    assert "Gelombang ini belum memiliki seleksi" in response.content.decode()
+    assert not hasattr(Wave.objects.get(number=23), "selection_run")
 
 
 def test_a_regional_officer_cannot_manage_waves(client):

@@ -31,10 +31,6 @@ def dhash(jpeg: bytes) -> int:
     return value
 
 
-def hamming_distance(a: int, b: int) -> int:
-    return ((a ^ b) & ((1 << _BITS) - 1)).bit_count()
-
-
 def to_signed(value: int) -> int:
     """The unsigned hash as PostgreSQL's signed bigint holds it."""
     return value - (1 << _BITS) if value >= 1 << (_BITS - 1) else value

@@ -118,7 +118,7 @@ def _samsung_trailer_start(data: bytes) -> int | None:
     size = len(data)
     if size < 20:
         return None
-    (directory_length,) = struct.unpack_from("<I", data, size - 8)
+    directory_length: int = struct.unpack_from("<I", data, size - 8)[0]
     directory = size - 8 - directory_length
     if not 12 <= directory_length < 0x10000 or directory < 0:
         return None

@@ -19,6 +19,7 @@ from django.conf import settings
 from bekal.identity.registry.answers import (
     BIRTH_DATE,
     FULL_NAME,
+    Citizenship,
     Outcome,
     PopulationRegistry,
     RegistryAnswer,
@@ -60,6 +61,7 @@ def get_registry() -> PopulationRegistry:
 __all__ = [
     "BIRTH_DATE",
     "FULL_NAME",
+    "Citizenship",
     "EmbeddedRegistry",
     "HttpRegistry",
     "Outcome",

@@ -2,7 +2,8 @@
 
 Every implementation answers one question: does the registry know this NIK, with this
 name and this date of birth? The answer is one of four outcomes; only UNAVAILABLE says
-nothing about the citizen, and a caller must ask again later.
+nothing about the citizen, and a caller must ask again later. A MATCH also says the
+holder's citizenship (a NIK is issued to foreign permanent residents too).
 """
 
 from __future__ import annotations
@@ -15,6 +16,14 @@ from typing import Protocol, runtime_checkable
 #: The fields a registry can report as different from what the citizen typed.
 FULL_NAME = "full_name"
 BIRTH_DATE = "birth_date"
+
+
+class Citizenship(enum.StrEnum):
+    """What the registry says of a NIK's holder: a NIK is issued to Indonesian citizens
+    (WNI) and also to foreign permanent residents (WNA with a KITAP)."""
+
+    WNI = "WNI"
+    FOREIGN_RESIDENT = "WNA"
 
 
 class Outcome(enum.StrEnum):
@@ -31,10 +40,12 @@ class RegistryAnswer:
     mismatched_fields: tuple[str, ...] = ()
     #: For UNAVAILABLE: why, for the logs (never shown to the citizen).
     detail: str = ""
+    #: For MATCH: the holder's citizenship as the registry holds it; None otherwise.
+    citizenship: Citizenship | None = None
 
     @classmethod
-    def match(cls) -> RegistryAnswer:
-        return cls(Outcome.MATCH)
+    def match(cls, citizenship: Citizenship = Citizenship.WNI) -> RegistryAnswer:
+        return cls(Outcome.MATCH, citizenship=Citizenship(citizenship))
 
     @classmethod
     def mismatch(cls, *fields: str) -> RegistryAnswer:

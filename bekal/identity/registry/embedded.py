@@ -1,10 +1,12 @@
 """The embedded population registry: synthetic citizens in a file, for the demo and tests.
 
 The file (settings.BEKAL_REGISTRY_FILE) is a gzip CSV with a header row:
-    nik,full_name,birth_date,sex
-    1771015508950001,SITI AMINAH,1995-08-15,F
-It is made by `manage.py generate_registry --count N --seed S` (deterministic for a seed,
-over the official districts) and grown by `add_citizens` (the demo data loader, tests).
+    nik,full_name,birth_date,sex,citizenship
+    1771015508950001,SITI AMINAH,1995-08-15,F,WNI
+(citizenship WNI, or WNA for a foreign permanent resident holding a NIK; a file written
+before the column existed is read as all WNI). It is made by `manage.py
+generate_registry --count N --seed S` (deterministic for a seed, over the official
+districts) and grown by `add_citizens` (the demo data loader, tests).
 
 A process reads the file once into memory, keyed by NIK, and reads it again only when the
 file changes (its size, time or inode differ): a verification costs a dictionary lookup.
@@ -19,6 +21,7 @@ import csv
 import datetime as dt
 import fcntl
 import gzip
+import hashlib
 import io
 import os
 import threading
@@ -31,11 +34,15 @@ from django.conf import settings
 from bekal.identity.registry.answers import (
     BIRTH_DATE,
     FULL_NAME,
+    Citizenship,
     RegistryAnswer,
     same_name,
 )
 
-COLUMNS = ("nik", "full_name", "birth_date", "sex")
+COLUMNS = ("nik", "full_name", "birth_date", "sex", "citizenship")
+#: About one generated NIK in 200 belongs to a foreign permanent resident (chosen by a
+#: hash of the NIK, so the rest of a seed's citizens stay exactly what they were).
+FOREIGN_RESIDENT_PER_MILLE = 5
 #: Generated citizens are born in this range: working-age adults for years to come, and
 #: the same citizens for the same seed whatever the day the file is made.
 BORN_FROM = dt.date(1962, 1, 1)
@@ -49,6 +56,16 @@ class Citizen:
     birth_date: dt.date
     #: "M" or "F"
     sex: str
+    #: "WNI" (Indonesian citizen) or "WNA" (foreign permanent resident holding a NIK).
+    citizenship: str = Citizenship.WNI
+
+
+def generated_citizenship(nik: str) -> Citizenship:
+    """The citizenship the generator gives a NIK: WNA for about 5 NIKs in 1,000."""
+    roll = int.from_bytes(hashlib.sha256(f"citizenship:{nik}".encode()).digest()[:4], "big")
+    if roll % 1000 < FOREIGN_RESIDENT_PER_MILLE:
+        return Citizenship.FOREIGN_RESIDENT
+    return Citizenship.WNI
 
 
 def registry_file() -> Path:
@@ -72,6 +89,7 @@ def read_citizens(path: Path) -> dict[str, Citizen]:
                 full_name=row["full_name"],
                 birth_date=dt.date.fromisoformat(row["birth_date"]),
                 sex=row["sex"],
+                citizenship=Citizenship(row.get("citizenship") or Citizenship.WNI),
             )
             for row in reader
         }
@@ -92,7 +110,13 @@ def write_citizens(citizens: Iterable[Citizen], *, path: Path) -> int:
         writer.writerow(COLUMNS)
         for citizen in rows:
             writer.writerow(
-                (citizen.nik, citizen.full_name, citizen.birth_date.isoformat(), citizen.sex)
+                (
+                    citizen.nik,
+                    citizen.full_name,
+                    citizen.birth_date.isoformat(),
+                    citizen.sex,
+                    str(citizen.citizenship),
+                )
             )
         text.flush()
         text.detach()
@@ -144,7 +168,16 @@ def generate_citizens(
         nik = fake.nik(birth_date=born, sex=sex)
         first = fake.first_name_female() if sex == "F" else fake.first_name_male()
         name = f"{first} {fake.last_name()}".upper()
-        citizens.setdefault(nik, Citizen(nik=nik, full_name=name, birth_date=born, sex=sex))
+        citizens.setdefault(
+            nik,
+            Citizen(
+                nik=nik,
+                full_name=name,
+                birth_date=born,
+                sex=sex,
+                citizenship=generated_citizenship(nik),
+            ),
+        )
     return list(citizens.values())
 
 
@@ -154,8 +187,8 @@ def generate_citizens(
 @dataclass(frozen=True, slots=True)
 class _Loaded:
     stamp: tuple[int, int, int]
-    #: NIK -> (name as registered, birth date)
-    people: dict[str, tuple[str, dt.date]]
+    #: NIK -> (name as registered, birth date, citizenship)
+    people: dict[str, tuple[str, dt.date, Citizenship]]
 
 
 _cache: dict[Path, _Loaded] = {}
@@ -170,7 +203,7 @@ def _stamp(path: Path) -> tuple[int, int, int] | None:
     return (status.st_ino, status.st_size, status.st_mtime_ns)
 
 
-def _people(path: Path) -> dict[str, tuple[str, dt.date]] | None:
+def _people(path: Path) -> dict[str, tuple[str, dt.date, Citizenship]] | None:
     stamp = _stamp(path)
     if stamp is None:
         return None
@@ -178,7 +211,7 @@ def _people(path: Path) -> dict[str, tuple[str, dt.date]] | None:
         loaded = _cache.get(path)
         if loaded is None or loaded.stamp != stamp:
             people = {
-                nik: (citizen.full_name, citizen.birth_date)
+                nik: (citizen.full_name, citizen.birth_date, Citizenship(citizen.citizenship))
                 for nik, citizen in read_citizens(path).items()
             }
             loaded = _cache[path] = _Loaded(stamp=stamp, people=people)
@@ -200,10 +233,12 @@ class EmbeddedRegistry:
         person = people.get(nik)
         if person is None:
             return RegistryAnswer.not_found()
-        registered_name, registered_birth_date = person
+        registered_name, registered_birth_date, citizenship = person
         mismatched = []
         if not same_name(full_name, registered_name):
             mismatched.append(FULL_NAME)
         if birth_date != registered_birth_date:
             mismatched.append(BIRTH_DATE)
-        return RegistryAnswer.mismatch(*mismatched) if mismatched else RegistryAnswer.match()
+        if mismatched:
+            return RegistryAnswer.mismatch(*mismatched)
+        return RegistryAnswer.match(citizenship)

@@ -2,8 +2,11 @@
 
     POST {BEKAL_REGISTRY_URL}/v1/verify      X-API-Key: {BEKAL_REGISTRY_API_KEY}
     {"nik": "1771015508950001", "full_name": "SITI AMINAH", "birth_date": "1995-08-15"}
-    200 {"result": "match"} | {"result": "mismatch", "fields": ["full_name"]}
-        | {"result": "not_found"}
+    200 {"result": "match", "citizenship": "WNI"} | {"result": "mismatch", "fields":
+        ["full_name"]} | {"result": "not_found"}
+
+A match names the holder's citizenship: "WNI", or "WNA" for a foreign permanent
+resident (a NIK is issued to them too); a match without it is outside the protocol.
 
 Anything else is UNAVAILABLE, and the caller asks again later:
 - connection errors and 5xx answers are retried here a few times with exponential
@@ -29,7 +32,13 @@ from typing import Any
 import httpx
 
 from bekal.identity.nik import mask_nik
-from bekal.identity.registry.answers import BIRTH_DATE, FULL_NAME, Outcome, RegistryAnswer
+from bekal.identity.registry.answers import (
+    BIRTH_DATE,
+    FULL_NAME,
+    Citizenship,
+    Outcome,
+    RegistryAnswer,
+)
 from bekal.identity.registry.breaker import CircuitBreaker
 
 logger = logging.getLogger(__name__)
@@ -123,7 +132,9 @@ def _answer_from(response: httpx.Response) -> RegistryAnswer:
         return RegistryAnswer.unavailable("body is not JSON")
     result = body.get("result") if isinstance(body, dict) else None
     if result == Outcome.MATCH:
-        return RegistryAnswer.match()
+        citizenship = body.get("citizenship")
+        if citizenship in tuple(Citizenship):
+            return RegistryAnswer.match(Citizenship(citizenship))
     if result == Outcome.NOT_FOUND:
         return RegistryAnswer.not_found()
     if result == Outcome.MISMATCH:

@@ -8,14 +8,14 @@ from django.db import migrations, models
 
 def encrypt_numbers(apps, schema_editor):
     from bekal.core.crypto import encrypt
-    from bekal.accounts.phone_numbers import mask_phone_number
+    from bekal.notifications.services import mask_number
 
     OutboxMessage = apps.get_model("notifications", "OutboxMessage")
     rows = OutboxMessage.objects.filter(channel="sms", recipient_encrypted="")
     for message in rows.iterator(chunk_size=1000):
         number = message.recipient
         message.recipient_encrypted = encrypt(number)
-        message.recipient = mask_phone_number(number)
+        message.recipient = mask_number(number)
         message.save(update_fields=["recipient", "recipient_encrypted"])
 
 

@@ -2,7 +2,8 @@
 
 18 or older with no upper age (the scheme row's max_age is empty, so `too_old` never
 fails), not in school, not in an excluded occupation, not receiving other social
-assistance during the pandemic, at most two recipients per KK, identity verified, test
+assistance during the pandemic (the scheme version's window), at most two recipients per
+KK, identity verified, an Indonesian citizen (WNI, as the registry answers), test
 passed. Recipients of earlier years are excluded when the scheme says so; nobody is
 selected twice within the scheme year; a revoked card holder is never selected again.
 """
@@ -17,23 +18,9 @@ from bekal.programmes.rules import catalogue as c
 if TYPE_CHECKING:
     from bekal.programmes.models import Scheme
 
-VERSION = "2020.1"
+#: 2020.2: `not_citizen`; other social assistance counts over the scheme's window.
+VERSION = "2020.2"
 
 
 def rule_set(scheme: Scheme) -> list[Rule]:
-    rules = [
-        c.TOO_YOUNG,
-        c.TOO_OLD,
-        c.NOT_VERIFIED,
-        c.TEST_NOT_PASSED,
-        c.IN_SCHOOL,
-        c.ON_STUDENT_LIST,
-        c.EXCLUDED_OCCUPATION_DECLARED,
-        *c.ON_OCCUPATION_LISTS,
-    ]
-    if scheme.excludes_social_assistance_recipients:
-        rules.append(c.SOCIAL_ASSISTANCE)
-    if scheme.excludes_earlier_recipients:
-        rules.append(c.EARLIER_RECIPIENT)
-    rules += [c.ALREADY_SELECTED, c.KK_LIMIT, c.REVOKED_CARD]
-    return rules
+    return c.scheme_rules(scheme)

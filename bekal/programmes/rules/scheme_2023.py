@@ -1,10 +1,11 @@
 """Eligibility under the 2023 normal scheme (Perpres 113/2022, Permenko 17/2022).
 
 Ages 18 to 64 on the wave's closing date, not in school, not in an excluded occupation,
-at most two recipients per KK, identity verified, test passed. Other social assistance no
-longer excludes unless the scheme version says so; recipients of earlier years (2020-2022)
-are excluded when the scheme says so; nobody is selected twice within the scheme year; a
-revoked card holder is never selected again.
+at most two recipients per KK, identity verified, an Indonesian citizen (WNI, as the
+registry answers), test passed. Other social assistance no longer excludes unless the
+scheme version says so; recipients of earlier years (2020-2022) are excluded when the
+scheme says so; nobody is selected twice within the scheme year; a revoked card holder
+is never selected again.
 """
 
 from __future__ import annotations
@@ -17,23 +18,9 @@ from bekal.programmes.rules import catalogue as c
 if TYPE_CHECKING:
     from bekal.programmes.models import Scheme
 
-VERSION = "2023.1"
+#: 2023.2: `not_citizen`; other social assistance (if excluded) over the scheme's window.
+VERSION = "2023.2"
 
 
 def rule_set(scheme: Scheme) -> list[Rule]:
-    rules = [
-        c.TOO_YOUNG,
-        c.TOO_OLD,
-        c.NOT_VERIFIED,
-        c.TEST_NOT_PASSED,
-        c.IN_SCHOOL,
-        c.ON_STUDENT_LIST,
-        c.EXCLUDED_OCCUPATION_DECLARED,
-        *c.ON_OCCUPATION_LISTS,
-    ]
-    if scheme.excludes_social_assistance_recipients:
-        rules.append(c.SOCIAL_ASSISTANCE)
-    if scheme.excludes_earlier_recipients:
-        rules.append(c.EARLIER_RECIPIENT)
-    rules += [c.ALREADY_SELECTED, c.KK_LIMIT, c.REVOKED_CARD]
-    return rules
+    return c.scheme_rules(scheme)

@@ -32,6 +32,8 @@ REVISABLE_FIELDS = (
     "incentive_schedule",
     "first_purchase_days",
     "excludes_social_assistance_recipients",
+    "social_assistance_from",
+    "social_assistance_to",
     "excludes_earlier_recipients",
     "max_recipients_per_kk",
     "test_pass_mark",
@@ -57,6 +59,12 @@ def _validate(scheme: Scheme) -> None:
     if scheme.max_age is not None and scheme.max_age < scheme.min_age:
         raise SchemeInvalidError(
             field="max_age", reason=_("the maximum age is below the minimum age")
+        )
+    window = (scheme.social_assistance_from, scheme.social_assistance_to)
+    if None not in window and window[1] < window[0]:  # type: ignore[operator]
+        raise SchemeInvalidError(
+            field="social_assistance_to",
+            reason=_("the social-assistance window ends before it starts"),
         )
     if scheme.test_pass_mark > 100:
         raise SchemeInvalidError(

@@ -322,7 +322,7 @@ def carry_over(*, from_wave: Wave, to_wave: Wave, actor: User | None = None) -> 
         cursor.execute(
             _CARRY_OVER, {"to_wave": target.pk, "from_wave": source.pk, "now": timezone.now()}
         )
-        added = cursor.rowcount
+        added: int = cursor.rowcount
     record_event(
         action="programmes.wave_carried_over",
         actor=actor,

@@ -34,6 +34,7 @@ from bekal.marketplace.services.catalogue import (
 )
 from bekal.programmes.selectors import get_scheme_in_force
 from bekal.web.backoffice.wave_views import programme_office
+from bekal.web.refusals import refusal_status
 
 PAGE_SIZE = 25
 #: Sessions listed under a course; the rest are counted.
@@ -137,7 +138,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             done = _decide(request, form, course)
         except DomainError as error:
             refusal = Refusal(course=course, message=str(error), note=form.cleaned_data["note"])
-            status = error.http_status
+            status = refusal_status(error)
         else:
             messages.success(request, done)
             return redirect(request.get_full_path())
@@ -201,6 +202,7 @@ def _platforms() -> list[Platform]:
 @programme_office
 def platforms(request: HttpRequest) -> HttpResponse:
     form = PlatformForm(request.POST or None)
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -212,6 +214,7 @@ def platforms(request: HttpRequest) -> HttpResponse:
             )
         except DomainError as error:
             form.add_error("code" if error.field == "code" else None, str(error))
+            status = refusal_status(error)
         else:
             messages.success(
                 request,
@@ -223,7 +226,7 @@ def platforms(request: HttpRequest) -> HttpResponse:
         request,
         "backoffice/platforms.html",
         {"platforms": _platforms(), "form": form},
-        status=400 if form.errors else 200,
+        status=status,
     )
 
 

@@ -13,6 +13,7 @@ from bekal.programmes.models import ExclusionList
 from bekal.programmes.selectors import list_exclusion_lists, list_refusals
 from bekal.programmes.services import rerun_import, upload_exclusion_list
 from bekal.web.backoffice.wave_views import programme_office
+from bekal.web.refusals import refusal_status
 
 
 class UploadForm(forms.Form):
@@ -37,6 +38,7 @@ def _actor(request: HttpRequest) -> User:
 @programme_office
 def exclusion_lists(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -49,13 +51,14 @@ def exclusion_lists(request: HttpRequest) -> HttpResponse:
             )
         except DomainError as error:
             form.add_error(None, str(error))
+            status = refusal_status(error)
         else:
             return redirect("backoffice:exclusion_list", list_id=created.pk)
     return render(
         request,
         "backoffice/exclusion_lists.html",
         {"lists": list_exclusion_lists(), "form": form},
-        status=400 if form.errors else 200,
+        status=status,
     )
 
 
@@ -63,6 +66,7 @@ def exclusion_lists(request: HttpRequest) -> HttpResponse:
 def exclusion_list(request: HttpRequest, list_id: int) -> HttpResponse:
     found = get_object_or_404(ExclusionList, pk=list_id)
     form = RerunForm(request.POST or None, request.FILES or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             rerun_import(
@@ -70,10 +74,12 @@ def exclusion_list(request: HttpRequest, list_id: int) -> HttpResponse:
             )
         except DomainError as error:
             form.add_error(None, str(error))
+            status = refusal_status(error)
         else:
             return redirect("backoffice:exclusion_list", list_id=found.pk)
     return render(
         request,
         "backoffice/exclusion_list.html",
         {"list": found, "refusals": list_refusals(exclusion_list=found)[:200], "form": form},
+        status=status,
     )

@@ -17,6 +17,7 @@ from bekal.core.errors import DomainError
 from bekal.identity.selectors import is_document_staff
 from bekal.participants import staff
 from bekal.web.client import client_ip
+from bekal.web.refusals import render_refusal
 
 
 def staff_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -24,7 +25,7 @@ def staff_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not staff.is_staff_viewer(request.user):  # type: ignore[arg-type]
+        if not staff.is_staff_viewer(request.user):
             return render(
                 request,
                 "backoffice/refused.html",
@@ -73,7 +74,7 @@ def alerts(request: HttpRequest) -> HttpResponse:
     try:
         found = staff.list_staff_alerts(viewer=request.user)  # type: ignore[arg-type]
     except DomainError as error:
-        return render(request, "backoffice/refused.html", {"error": str(error)}, status=403)
+        return render_refusal(request, "backoffice/refused.html", {"error": str(error)}, error)
     return render(request, "backoffice/alerts.html", {"alerts": found})
 
 
@@ -86,7 +87,7 @@ def registrant(request: HttpRequest, profile_id: int) -> HttpResponse:
             ip=client_ip(request),
         )
     except DomainError as error:
-        return render(request, "backoffice/refused.html", {"error": str(error)}, status=404)
+        return render_refusal(request, "backoffice/refused.html", {"error": str(error)}, error)
     record = staff.get_registrant_record(profile=profile)
     return render(
         request,

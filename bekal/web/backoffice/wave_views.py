@@ -24,7 +24,10 @@ from bekal.programmes.services import QuotaInput, close_wave, create_wave
 from bekal.regions.selectors import get_regency_names
 from bekal.selection import selectors as selection
 from bekal.selection import services as runs
-from bekal.web.links import wave_list_link
+from bekal.selection.errors import RunMissingError
+from bekal.selection.models import SelectionRun
+from bekal.web.refusals import refusal_status
+from bekal.core.links import portal_links
 
 
 def programme_office(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -93,6 +96,7 @@ def _actor(request: HttpRequest) -> User:
 @programme_office
 def waves(request: HttpRequest) -> HttpResponse:
     form = WaveForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -109,6 +113,7 @@ def waves(request: HttpRequest) -> HttpResponse:
             )
         except DomainError as error:
             form.add_error(None, str(error))
+            status = refusal_status(error)
         else:
             messages.success(
                 request,
@@ -117,7 +122,7 @@ def waves(request: HttpRequest) -> HttpResponse:
             )
             return redirect("backoffice:wave", number=wave.number)
     listing = Wave.objects.select_related("scheme").order_by("-number")
-    return render(request, "backoffice/waves.html", {"waves": listing, "form": form})
+    return render(request, "backoffice/waves.html", {"waves": listing, "form": form}, status=status)
 
 
 @programme_office
@@ -155,17 +160,26 @@ _DONE = {
     "publish": gettext_lazy("The results are being published in the background."),
 }
 
+
+def _run(wave: Wave) -> SelectionRun:
+    """The wave's selection run, for a step that needs one."""
+    run = selection.get_run(wave=wave)
+    if run is None:
+        raise RunMissingError()
+    return run
+
+
 _ACTIONS: dict[str, Callable[[Wave, User], Any]] = {
     "open": lambda wave, actor: runs.open_wave_with_carry_over(
-        wave=wave, actor=actor, waves_link=wave_list_link()
+        wave=wave, actor=actor, waves_link=portal_links().wave_list()
     ),
     "commit_seed": lambda wave, actor: runs.commit_seed(
         run=selection.get_run(wave=wave) or runs.create_run(wave=wave, actor=actor), actor=actor
     ),
     "close": lambda wave, actor: close_wave(wave=wave, actor=actor),
-    "run": lambda wave, actor: runs.request_run(run=selection.get_run(wave=wave), actor=actor),
-    "review": lambda wave, actor: runs.review_run(run=selection.get_run(wave=wave), actor=actor),
-    "publish": lambda wave, actor: request_publish(run=selection.get_run(wave=wave), actor=actor),
+    "run": lambda wave, actor: runs.request_run(run=_run(wave), actor=actor),
+    "review": lambda wave, actor: runs.review_run(run=_run(wave), actor=actor),
+    "publish": lambda wave, actor: request_publish(run=_run(wave), actor=actor),
 }
 
 

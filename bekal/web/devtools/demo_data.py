@@ -49,7 +49,7 @@ from bekal.web.devtools.demo_registrants import (
     create_demo_registrants,
     create_registrant,
 )
-from bekal.web.links import wave_list_link
+from bekal.core.links import portal_links
 
 
 @dataclass(frozen=True)
@@ -247,7 +247,7 @@ def ensure_open_wave(*, admin: User) -> Wave:
         national_quota=OPEN_WAVE_QUOTA,
         actor=admin,
     )
-    selection.open_wave_with_carry_over(wave=wave, actor=admin, waves_link=wave_list_link())
+    selection.open_wave_with_carry_over(wave=wave, actor=admin, waves_link=portal_links().wave_list())
     selection.commit_seed(run=selection.create_run(wave=wave, actor=admin), actor=admin)
     return Wave.objects.get(pk=wave.pk)
 

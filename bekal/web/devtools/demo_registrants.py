@@ -77,7 +77,7 @@ def _photo(seed: int, label: str) -> SimpleUploadedFile:
         x, y = rng.randrange(0, 1000), rng.randrange(0, 700)
         w, h = rng.randrange(20, 300), rng.randrange(10, 120)
         fill = tuple(rng.randrange(0, 256) for _ in range(3))
-        draw.rectangle((x, y, x + w, y + h), fill=fill)  # type: ignore[arg-type]
+        draw.rectangle((x, y, x + w, y + h), fill=fill)
     draw.ellipse((700, 180, 940, 480), fill=(230, 200, 170))
     draw.text((40, 40), f"DEMO {label}", fill=(0, 0, 0))
     out = io.BytesIO()

@@ -9,7 +9,7 @@ without JavaScript; a small inline script only counts the seconds down between p
 from __future__ import annotations
 
 import contextlib
-from typing import Any
+from typing import Any, TypedDict
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -32,7 +32,13 @@ from bekal.programmes.selectors import get_scheme_in_force
 from bekal.web.portal.registration_views import participant_required
 
 
-def _test_rules() -> dict[str, int]:
+class _TestRules(TypedDict):
+    question_count: int
+    duration_minutes: int
+    pass_mark: int
+
+
+def _test_rules() -> _TestRules:
     """The test as the scheme in force sets it; start_attempt stores what it is given."""
     scheme = get_scheme_in_force()
     return {

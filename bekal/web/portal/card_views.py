@@ -20,6 +20,7 @@ from bekal.core.money import format_rupiah
 from bekal.marketplace.selectors import get_training_overview
 from bekal.web.client import client_ip
 from bekal.web.portal.registration_views import participant_required
+from bekal.web.refusals import refusal_status
 
 
 class AcceptTermsForm(forms.Form):
@@ -66,6 +67,7 @@ def card(request: HttpRequest) -> HttpResponse:
 def card_accept(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = AcceptTermsForm(request.POST)
+    status = 400
     if form.is_valid():
         try:
             accept_card_terms(
@@ -75,8 +77,9 @@ def card_accept(request: HttpRequest) -> HttpResponse:
             )
         except DomainError as error:
             form.add_error(None, str(error))
+            status = refusal_status(error)
         else:
             messages.success(request, _("Your card is active."))
             return redirect("portal:card")
     overview = get_card_overview(user=user)
-    return _render(request, overview, form, status=400)
+    return _render(request, overview, form, status=status)

@@ -29,8 +29,9 @@ from bekal.accounts.errors import (
 )
 from bekal.accounts.models import User
 from bekal.accounts.selectors import PhoneStatus, get_phone_status
-from bekal.core.errors import DomainError, ThrottledError
+from bekal.core.errors import DomainError
 from bekal.web.client import client_ip
+from bekal.web.refusals import refused
 
 
 class PhoneNumberForm(forms.Form):
@@ -80,15 +81,6 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
-def _refusal(response: HttpResponse, error: DomainError) -> HttpResponse:
-    if isinstance(error, ThrottledError):
-        response.status_code = 429
-        response["Retry-After"] = str(error.retry_after)
-    else:
-        response.status_code = 400
-    return response
-
-
 _STATE_MESSAGES = {
     "expired": OtpExpiredError.message,
     "blocked": OtpTooManyAttemptsError.message,
@@ -121,7 +113,7 @@ def phone_number(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             form.add_error("phone" if error.field == "phone" else None, str(error))
             context = {"form": form, "status": get_phone_status(user=user), "step": 1}
-            return _refusal(render(request, "portal/phone/number.html", context), error)
+            return refused(render(request, "portal/phone/number.html", context), error)
         return redirect("portal:phone_code")
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "status": get_phone_status(user=user), "step": 1}
@@ -144,7 +136,7 @@ def phone_code(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             form.add_error("code", str(error))
             context = _code_context(get_phone_status(user=user), form=form)
-            return _refusal(render(request, "portal/phone/code.html", context), error)
+            return refused(render(request, "portal/phone/code.html", context), error)
         return redirect("portal:phone_done")
     response = render(request, "portal/phone/code.html", _code_context(status, form=form))
     if request.method == "POST":
@@ -164,7 +156,7 @@ def phone_resend(request: HttpRequest) -> HttpResponse:
         context = _code_context(
             get_phone_status(user=user), form=CodeForm(), resend_error=str(error)
         )
-        return _refusal(render(request, "portal/phone/code.html", context), error)
+        return refused(render(request, "portal/phone/code.html", context), error)
     messages.info(
         request,
         _("A new code has been sent to %(number)s.") % {"number": challenge.phone_masked},

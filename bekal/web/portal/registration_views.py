@@ -34,6 +34,7 @@ from bekal.web.portal.registration_forms import (
     children,
     profile_initial,
 )
+from bekal.web.refusals import refusal_status
 
 #: Seconds between automatic reloads of the identity check page while it is pending.
 PENDING_REFRESH = 15
@@ -125,7 +126,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             return _profile_page(
                 request,
                 form,
-                status=400,
+                status=refusal_status(error),
                 profile=existing,
                 check=check,
                 duplicate_nik=isinstance(error, DuplicateNikError),
@@ -195,6 +196,7 @@ def declaration(request: HttpRequest) -> HttpResponse:
     form = DeclarationForm(request.POST or None, initial={"version": DECLARATION_VERSION})
     status = 200
     if request.method == "POST":
+        status = 400
         if form.is_valid():
             try:
                 services.sign_declaration(
@@ -203,10 +205,10 @@ def declaration(request: HttpRequest) -> HttpResponse:
             except DomainError as error:
                 form = DeclarationForm(initial={"version": DECLARATION_VERSION})
                 form.add_error(None, str(error))
+                status = refusal_status(error)
             else:
                 messages.success(request, _("Thank you. Your declaration is signed."))
                 return redirect("portal:home")
-        status = 400
     return render(
         request,
         "portal/registration/declaration.html",

@@ -12,8 +12,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from bekal.accounts import second_factor
-from bekal.core.errors import DomainError, ThrottledError
+from bekal.core.errors import DomainError
 from bekal.web.client import client_ip
+from bekal.web.refusals import render_refusal
 from bekal.web.staff_sessions import mark_verified
 
 
@@ -38,12 +39,7 @@ def _refused(
     request: HttpRequest, template: str, context: dict, error: DomainError
 ) -> HttpResponse:
     context["form"].add_error("code", str(error))
-    response = render(
-        request, template, context, status=429 if isinstance(error, ThrottledError) else 400
-    )
-    if isinstance(error, ThrottledError):
-        response["Retry-After"] = str(error.retry_after)
-    return response
+    return render_refusal(request, template, context, error)
 
 
 @sensitive_post_parameters("code")

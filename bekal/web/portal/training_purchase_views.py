@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from bekal.accounts.models import User
 from bekal.core.errors import DomainError
+from bekal.core.links import portal_links
 from bekal.marketplace import selectors
 from bekal.marketplace.errors import CertificateNotFoundError, PurchaseNotFoundError
 from bekal.marketplace.models import Completion, Purchase, Review
@@ -26,6 +26,7 @@ from bekal.marketplace.services.vouchers import redeem_window
 from bekal.web.portal.registration_views import participant_required
 from bekal.web.portal.training_forms import ReviewForm
 from bekal.web.portal.training_views import not_found
+from bekal.web.refusals import refusal_status
 
 
 def _user(request: HttpRequest) -> User:
@@ -35,8 +36,7 @@ def _user(request: HttpRequest) -> User:
 
 def certificate_url(completion: Completion) -> str:
     """The public address that verifies a certificate (what its QR code holds)."""
-    path = reverse("portal:certificate_check", args=[completion.verification_token])
-    return f"{settings.SITE_URL}{path}"
+    return portal_links().certificate_check(completion.verification_token)
 
 
 def _qr_svg(url: str) -> str:
@@ -112,8 +112,9 @@ def purchase_review(request: HttpRequest, purchase_id: int) -> HttpResponse:
             comment=form.cleaned_data["comment"],
         )
     except DomainError as error:
-        status = 409 if error.http_status == 409 else 400
-        return _purchase_page(request, bought, form=form, error=str(error), status=status)
+        return _purchase_page(
+            request, bought, form=form, error=str(error), status=refusal_status(error)
+        )
     messages.success(request, _("Thank you for your review."))
     return redirect("portal:purchase", purchase_id=bought.pk)
 

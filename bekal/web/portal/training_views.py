@@ -27,6 +27,7 @@ from bekal.marketplace.models import Course, CourseSession, Purchase
 from bekal.marketplace.services.purchases import purchase_course
 from bekal.web.portal.registration_views import participant_required
 from bekal.web.portal.training_forms import BuyForm, CatalogueForm
+from bekal.web.refusals import refusal_status
 
 
 def not_found(request: HttpRequest, *, title: str, message: str, status: int = 404) -> HttpResponse:
@@ -153,11 +154,6 @@ def course(request: HttpRequest, course_id: int) -> HttpResponse:
     return response
 
 
-def _refusal_status(error: DomainError) -> int:
-    """409 when the state of things refuses (balance, places, card), 400 for bad input."""
-    return 409 if error.http_status == 409 else 400
-
-
 @require_POST
 def course_buy(request: HttpRequest, course_id: int) -> HttpResponse:
     if not request.user.is_authenticated:
@@ -185,7 +181,7 @@ def _buy(request: HttpRequest, course_id: int) -> HttpResponse:
             idempotency_key=f"portal:{user.pk}:{form.cleaned_data['idempotency_key']}",
         )
     except DomainError as error:
-        status = _refusal_status(error)
+        status = refusal_status(error)
         message = str(error)
         if isinstance(error, IdempotencyConflictError):
             # The same page sent again with another choice, after it bought something.

@@ -12,12 +12,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from bekal.accounts import services as accounts
 from bekal.accounts.services import InvalidSignUpError
-from bekal.core.errors import DomainError, ThrottledError
+from bekal.core.errors import DomainError
 from bekal.marketplace.selectors import get_training_overview
 from bekal.participants import staff
 from bekal.participants.journey import get_journey
 from bekal.web.client import client_ip
 from bekal.web.portal import forms
+from bekal.web.refusals import render_refusal
 
 
 def _refused(
@@ -25,23 +26,16 @@ def _refused(
 ) -> HttpResponse:
     """Show a refusal on the form it concerns; 429 with Retry-After when throttled."""
     form.add_error(error.field, str(error))  # type: ignore[attr-defined]
-    response = render(request, template, {**context, "form": form}, status=_status(error))
-    if isinstance(error, ThrottledError):
-        response["Retry-After"] = str(error.retry_after)
-    return response
-
-
-def _status(error: DomainError) -> int:
-    return 429 if isinstance(error, ThrottledError) else 400
+    return render_refusal(request, template, {**context, "form": form}, error)
 
 
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "portal/landing.html")
-    if staff.is_staff_viewer(request.user):  # type: ignore[arg-type]
+    if staff.is_staff_viewer(request.user):
         return redirect("backoffice:registrants")
-    journey = get_journey(user=request.user)  # type: ignore[arg-type]
-    training = get_training_overview(user=request.user)  # type: ignore[arg-type]
+    journey = get_journey(user=request.user)
+    training = get_training_overview(user=request.user)
     return render(request, "portal/home.html", {"journey": journey, "training": training})
 
 
@@ -63,7 +57,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             for field, field_errors in error.errors.items():
                 for message in field_errors:
                     form.add_error(field, message)
-            return render(request, "portal/sign_up.html", {"form": form}, status=400)
+            return render_refusal(request, "portal/sign_up.html", {"form": form}, error)
         request.session["pending_email"] = form.cleaned_data["email"]
         return redirect("portal:sign_up_done")
     status = 400 if request.method == "POST" else 200
@@ -83,11 +77,8 @@ def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
         accounts.confirm_email(token=token, ip=client_ip(request))
     except DomainError as error:
         form = forms.EmailForm()
-        return render(
-            request,
-            "portal/confirm_failed.html",
-            {"error": str(error), "form": form},
-            status=400,
+        return render_refusal(
+            request, "portal/confirm_failed.html", {"error": str(error), "form": form}, error
         )
     messages.success(request, _("Your email address is confirmed. You can log in now."))
     return redirect("portal:login")
@@ -129,7 +120,7 @@ def log_in(request: HttpRequest) -> HttpResponse:
             return _refused(request, "portal/login.html", {}, form, error)
         auth.login(request, user)
         response = redirect("portal:home")
-        if user.language != request.LANGUAGE_CODE:  # type: ignore[attr-defined]
+        if user.language != request.LANGUAGE_CODE:
             # Pages follow the language the person chose when signing up.
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME,
@@ -166,8 +157,8 @@ def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> Htt
     try:
         accounts.check_reset_link(uidb64=uidb64, token=token)
     except DomainError as error:
-        return render(
-            request, "portal/password_reset_invalid.html", {"error": str(error)}, status=400
+        return render_refusal(
+            request, "portal/password_reset_invalid.html", {"error": str(error)}, error
         )
     form = forms.NewPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -181,7 +172,9 @@ def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> Htt
         except InvalidSignUpError as error:
             for message in error.errors.get("password", []):
                 form.add_error("password", message)
-            return render(request, "portal/password_reset_confirm.html", {"form": form}, status=400)
+            return render_refusal(
+                request, "portal/password_reset_confirm.html", {"form": form}, error
+            )
         messages.success(request, _("Your password has been changed. You can log in now."))
         return redirect("portal:login")
     return render(request, "portal/password_reset_confirm.html", {"form": form})

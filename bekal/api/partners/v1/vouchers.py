@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from django.conf import settings
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
 from ninja import Field, Path, Query, Router, Schema
 from ninja.responses import Status
 
@@ -31,6 +29,7 @@ from bekal.api.partners.v1.schemas import (
 )
 from bekal.api.partners.v1.security import platform_of
 from bekal.core.crypto import blind_index
+from bekal.core.links import portal_links
 from bekal.marketplace.models import Completion, Platform, Purchase
 from bekal.marketplace.selectors import get_platform_voucher, list_platform_vouchers
 from bekal.marketplace.services.vouchers import record_completion, redeem_voucher, redeem_window
@@ -114,12 +113,7 @@ def participant_reference(platform: Platform, user_id: int) -> str:
 
 
 def verification_url(completion: Completion) -> str:
-    token = completion.verification_token
-    try:
-        path = reverse("portal:certificate_check", kwargs={"token": token})
-    except NoReverseMatch:
-        path = f"/sertifikat/{token}/"
-    return settings.SITE_URL.rstrip("/") + path
+    return portal_links().certificate_check(completion.verification_token)
 
 
 def certificate_out(purchase: Purchase, completion: Completion) -> CertificateOut:

@@ -22,7 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2020)
         parser.add_argument("--output", type=Path, default=None, help="another file to write")
 
-    def handle(self, *args: Any, count: int, seed: int, output: Path | None, **options: Any):
+    def handle(
+        self, *args: Any, count: int, seed: int, output: Path | None, **options: Any
+    ) -> None:
         path = output or registry_file()
         citizens = generate_citizens(count=count, seed=seed)
         written = write_citizens(citizens, path=path)

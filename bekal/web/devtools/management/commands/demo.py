@@ -12,10 +12,11 @@ import signal
 import subprocess
 import sys
 import time
+from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 from django.utils import timezone
 
@@ -27,10 +28,10 @@ from bekal.web.devtools.demo_data import CARD_HOLDER, load_demo_data
 class Command(BaseCommand):
     help = "Run Bekal with demo data: web server and worker, until Ctrl-C."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--addr", default=os.environ.get("DEMO_ADDR", "127.0.0.1:8000"))
 
-    def handle(self, *args, addr: str, **options):
+    def handle(self, *args: Any, addr: str, **options: Any) -> None:
         self.stdout.write("Migrating the database...")
         call_command("migrate", verbosity=0)
         call_command("load_regions")
