@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from bekal.accounts.models import User
 from bekal.cards.services import request_publish
 from bekal.core.errors import DomainError
+from bekal.core.links import portal_links
 from bekal.programmes.models import Wave
 from bekal.programmes.selectors import get_scheme_in_force
 from bekal.programmes.services import QuotaInput, close_wave, create_wave
@@ -27,7 +28,6 @@ from bekal.selection import services as runs
 from bekal.selection.errors import RunMissingError
 from bekal.selection.models import SelectionRun
 from bekal.web.refusals import refusal_status
-from bekal.core.links import portal_links
 
 
 def programme_office(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -23,6 +23,7 @@ from bekal.cards.models import Card
 from bekal.cards.selectors import get_card
 from bekal.cards.services import accept_card_terms, publish_results
 from bekal.cards.terms import TERMS_VERSION
+from bekal.core.links import portal_links
 from bekal.identity.registry.embedded import (
     Citizen,
     add_citizens,
@@ -49,7 +50,6 @@ from bekal.web.devtools.demo_registrants import (
     create_demo_registrants,
     create_registrant,
 )
-from bekal.core.links import portal_links
 
 
 @dataclass(frozen=True)
@@ -247,7 +247,9 @@ def ensure_open_wave(*, admin: User) -> Wave:
         national_quota=OPEN_WAVE_QUOTA,
         actor=admin,
     )
-    selection.open_wave_with_carry_over(wave=wave, actor=admin, waves_link=portal_links().wave_list())
+    selection.open_wave_with_carry_over(
+        wave=wave, actor=admin, waves_link=portal_links().wave_list()
+    )
     selection.commit_seed(run=selection.create_run(wave=wave, actor=admin), actor=admin)
     return Wave.objects.get(pk=wave.pk)
 
