@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0003_scheme_max_course_price'),
+        ('programmes', '0004_scheme_social_assistance_window'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
