@@ -19,12 +19,13 @@ from bekal.programmes.models import WaveApplication
 from bekal.registration import selectors as registration
 from bekal.registration import services as registration_services
 from tests.assessment.support import complete_registration
-from tests.identity.documents_support import participant, photo, use_tmp_document_storage
+from tests.identity.documents_support import participant, use_tmp_document_storage
 from tests.marketplace.factories import card_holder, course, platform
 from tests.registration.factories import submit
 from tests.selection.factories import wave
 from tests.web.accessibility import expect_accessible
 from tests.web.journey_support import keep_screenshot
+from tests.web.test_documents_upload_size import camera_photo
 from tests.web.wave_support import has_passed_the_test, load_question_bank, log_in, with_password
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -63,16 +64,18 @@ def test_identity_answers_too_large_photos_and_waves_pass_axe(
     expect(page.locator("#identity-status")).to_contain_text("Tidak ditemukan")
     expect_accessible(page, "identity check, NIK not found")
 
-    # A form body over the documents limit: the server's 413 page
-    settings.BEKAL_DOCUMENT_MAX_BODY_BYTES = 20_000
-    ktp = tmp_path / "ktp.jpg"
-    photo(7, (1200, 900)).save(ktp, "JPEG", quality=90)
+    # A form body over the documents limit (1 MB here): the server's 413 page
+    settings.BEKAL_DOCUMENT_MAX_BODY_BYTES = 1024 * 1024
+    ktp = camera_photo(tmp_path / "ktp.jpg", seed=7, size=(1600, 1200))
+    selfie = camera_photo(tmp_path / "swafoto.jpg", seed=8, size=(1600, 1200))
     page.goto("/dokumen/")
     page.get_by_label("Ambil atau pilih foto KTP Anda").set_input_files(ktp)
+    page.get_by_label("Ambil atau pilih swafoto Anda sambil memegang KTP").set_input_files(selfie)
     with page.expect_response("**/dokumen/") as answer:
         page.get_by_role("button", name="Unggah").click()
     assert answer.value.status == 413
     expect(page.get_by_role("heading", level=1)).to_have_text("Foto terlalu besar")
+    expect(page.get_by_role("alert")).to_contain_text("paling banyak 1 MB")
     expect_accessible(page, "documents, too large")
     keep_screenshot(page, "documents-too-large")
 
