@@ -118,7 +118,7 @@ def build_holders(*, size: int, token: str, admin: User) -> Holders:
         national_quota=size,
         actor=admin,
     )
-    wave = programmes.open_wave(wave=wave, actor=admin)
+    wave = programmes.open_wave(wave=wave, actor=admin, waves_link=None)
     wave = programmes.close_wave(wave=wave, actor=admin)
     users = User.objects.bulk_create(
         (

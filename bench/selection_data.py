@@ -180,7 +180,7 @@ def _wave(
         tiers=tiers,
         actor=staff,
     )
-    wave = programmes.open_wave(wave=wave, actor=staff)
+    wave = programmes.open_wave(wave=wave, actor=staff, waves_link=None)
     run = selection.create_run(wave=wave, actor=staff)
     run = selection.commit_seed(run=run, actor=staff)
     return wave, run

@@ -62,7 +62,7 @@ def _scope(viewer: User) -> QuerySet[Profile]:
     profiles = Profile.objects.select_related(
         "user", "domicile_regency", "domicile_village__district", "identity_check"
     )
-    if viewer.is_superuser or viewer.role == User.Role.PROGRAMME_ADMIN:
+    if is_programme_office(viewer):
         return profiles
     return profiles.filter(domicile_regency_id=viewer.region_id)
 
@@ -210,6 +210,60 @@ def list_staff_alerts(*, viewer: User) -> QuerySet[StaffAlert]:
 
 
 @dataclass(frozen=True)
+class OtherAccount:
+    """Another account, as a reviewer follows it: its registration record if it has one."""
+
+    user_id: int
+    profile_id: int | None
+    nik_masked: str
+
+
+@dataclass(frozen=True)
+class PhotoMatch:
+    """One of the registrant's kinds of photo (KTP photo, selfie) and the other accounts
+    holding a photo that matches it, however many flags were raised."""
+
+    kind: str
+    kind_label: str
+    others: list[OtherAccount]
+
+
+def _photo_matches(user: User, flags: list[DocumentReuseFlag]) -> list[PhotoMatch]:
+    by_kind: dict[str, dict[int, None]] = {}
+    labels: dict[str, str] = {}
+    for flag in flags:
+        mine, other = flag.document, flag.matched_document
+        if mine.owner_id != user.pk:
+            mine, other = other, mine
+        if other.owner_id == user.pk:
+            continue  # the person's own earlier photo
+        by_kind.setdefault(mine.kind, {})[other.owner_id] = None
+        labels[mine.kind] = str(mine.get_kind_display())
+    owners = {owner for others in by_kind.values() for owner in others}
+    profiles = {
+        user_id: (pk, nik_masked)
+        for pk, user_id, nik_masked in Profile.objects.filter(user_id__in=owners).values_list(
+            "pk", "user_id", "nik_masked"
+        )
+    }
+    return [
+        PhotoMatch(
+            kind=kind,
+            kind_label=labels[kind],
+            others=[
+                OtherAccount(
+                    user_id=owner,
+                    profile_id=profiles.get(owner, (None, ""))[0],
+                    nik_masked=profiles.get(owner, (None, ""))[1],
+                )
+                for owner in others
+            ],
+        )
+        for kind, others in sorted(by_kind.items())
+    ]
+
+
+@dataclass(frozen=True)
 class RegistrantRecord:
     profile: Profile
     journey: Journey
@@ -218,7 +272,8 @@ class RegistrantRecord:
     documents: dict[str, IdentityDocument | None]
     phone_masked: str
     duplicate_nik_attempts: int
-    document_reuse_flags: list[DocumentReuseFlag]
+    #: Photos that match another account's, one entry per kind of photo.
+    photo_matches: list[PhotoMatch]
     phone_shared_by: int
 
 
@@ -237,6 +292,6 @@ def get_registrant_record(*, profile: Profile) -> RegistrantRecord:
         duplicate_nik_attempts=DuplicateNikAttempt.objects.filter(
             nik_index=profile.nik_index
         ).count(),
-        document_reuse_flags=list(list_reuse_flags(owner=user)),
+        photo_matches=_photo_matches(user, list(list_reuse_flags(owner=user))),
         phone_shared_by=flag.account_count if flag else 0,
     )

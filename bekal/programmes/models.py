@@ -364,3 +364,38 @@ class ExclusionRefusal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line_number}: {self.reason}"
+
+
+class WaveOpeningAnnouncement(models.Model):
+    """Telling people who could join that a wave is open: one per wave, done in batches by
+    background jobs (bekal.programmes.services.wave_notices)."""
+
+    wave = models.OneToOneField(Wave, on_delete=models.PROTECT, related_name="+")
+    #: Where the message sends people to join (the portal's list of waves), built by the
+    #: interface that opened the wave.
+    waves_link = models.CharField(max_length=500)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    #: People told so far.
+    told = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"wave {self.wave_id} opening: {self.told} told"
+
+
+class WaveOpeningNotice(models.Model):
+    """One person told that one wave is open: unique, so nobody is told twice. Every
+    account has an email address (accounts are opened with one), so the message is an
+    email."""
+
+    wave = models.ForeignKey(Wave, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    told_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["wave", "user"], name="programmes_opening_told_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.wave_id}:{self.user_id}"

@@ -6,6 +6,7 @@ Codes may be given dotted ("17.71.01") or as the digits a NIK carries ("177101")
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -85,3 +86,9 @@ def district_exists(*, code: str) -> bool:
     """Whether a district code is in the loaded edition; "17.71.01" and "177101" both work."""
     dotted = _dotted_or_none(code)
     return dotted is not None and len(dotted) == 8 and District.objects.filter(code=dotted).exists()
+
+
+def get_regency_names(*, codes: Iterable[str]) -> dict[str, str]:
+    """The names of these regencies/cities by code, in one query ("17.71" -> "Kota
+    Bengkulu"); unknown codes are left out."""
+    return dict(Regency.objects.filter(code__in=list(codes)).values_list("code", "name"))

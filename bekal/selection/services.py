@@ -24,6 +24,7 @@ from bekal.core.audit import record_event
 from bekal.core.errors import DomainError
 from bekal.programmes.models import Wave
 from bekal.programmes.services import carry_over
+from bekal.programmes.services import open_wave as programmes_open_wave
 from bekal.selection import facts, lottery, proof_log, publication
 from bekal.selection.eligibility import closing_date, decisions_sql, rules_of
 from bekal.selection.errors import (
@@ -452,6 +453,16 @@ def record_revoked_recipient(
             reason=reason,
         )
     return revoked
+
+
+@transaction.atomic
+def open_wave_with_carry_over(*, wave: Wave, actor: User | None, waves_link: str | None) -> int:
+    """Open a draft wave and carry into it the not selected of the latest published wave,
+    in one transaction: the people told that the wave is open (see
+    bekal.programmes.services.open_wave) are those still not in a wave after the carry
+    over. Returns how many were carried over."""
+    opened = programmes_open_wave(wave=wave, actor=actor, waves_link=waves_link)
+    return carry_over_unselected(to_wave=opened, actor=actor)
 
 
 @transaction.atomic

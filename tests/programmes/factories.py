@@ -85,7 +85,7 @@ def wave(number: int = 1, *, open_now: bool = True, **changes: Any) -> Wave:
         **changes,
     }
     created = services.create_wave(**fields)
-    return services.open_wave(wave=created, actor=None) if open_now else created
+    return services.open_wave(wave=created, actor=None, waves_link=None) if open_now else created
 
 
 def scheme_2023() -> Scheme:

@@ -142,9 +142,9 @@ def test_a_wave_opens_and_closes_once():
     staff = officer()
     created = wave(open_now=False)
 
-    services.open_wave(wave=created, actor=staff)
+    services.open_wave(wave=created, actor=staff, waves_link=None)
     with pytest.raises(WaveStateError):
-        services.open_wave(wave=created, actor=staff)
+        services.open_wave(wave=created, actor=staff, waves_link=None)
     services.close_wave(wave=created, actor=staff)
     with pytest.raises(WaveStateError):
         services.close_wave(wave=created, actor=staff)
@@ -169,7 +169,7 @@ def test_a_wave_whose_closing_time_passed_cannot_be_opened():
     )
 
     with pytest.raises(WaveWindowPassedError):
-        services.open_wave(wave=late, actor=None)
+        services.open_wave(wave=late, actor=None, waves_link=None)
 
 
 def test_open_waves_are_those_open_now_without_a_zero_quota_for_the_region():

@@ -60,7 +60,7 @@ def wave(
         tiers=tiers,
         actor=None,
     )
-    opened = programmes.open_wave(wave=created, actor=None)
+    opened = programmes.open_wave(wave=created, actor=None, waves_link=None)
     run = services.create_run(wave=opened, actor=admin())
     if commit:
         run = services.commit_seed(run=run, actor=admin())

@@ -12,6 +12,7 @@ from pathlib import Path
 from playwright.sync_api import Locator, Page, expect
 
 from tests.identity.documents_support import encode, photo
+from tests.registration.factories import SITI_KK, SITI_NIK
 
 # The steps of the home page, in order, with their Indonesian labels.
 ACCOUNT = "Akun dan email"
@@ -105,3 +106,37 @@ def keep_screenshot(page: Page, name: str) -> None:
     folder = os.environ.get("BEKAL_SCREENSHOTS")
     if folder:
         page.screenshot(path=Path(folder) / f"{name}.png", full_page=True)
+
+
+def fill_profile(page: Page) -> None:
+    """Siti's data, typed as printed on her KTP and family card."""
+    identity = page.get_by_role("group", name="Identitas", exact=True)
+    identity.get_by_label("NIK", exact=True).fill(SITI_NIK)
+    identity.get_by_label("Nomor Kartu Keluarga (KK)").fill(SITI_KK)
+    identity.get_by_label("Nama lengkap sesuai KTP").fill("Siti Aminah")
+    identity.get_by_label("Tempat lahir").fill("Bengkulu")
+    identity.get_by_label("Tanggal lahir").fill("15-08-1995")
+    identity.get_by_label("Perempuan").check()
+
+    ktp = page.get_by_role("group", name="Alamat sesuai KTP", exact=True)
+    ktp.get_by_label("Alamat sesuai KTP").fill("Jl. Merdeka No. 1, RT 001/RW 002")
+    choose_region(ktp, province="Bengkulu", regency="Kota Bengkulu", district="Selebar")
+    ktp.get_by_label("Desa/kelurahan").select_option(label="Sukarami")
+
+    page.get_by_label("Di alamat sesuai KTP").check()
+    page.get_by_label("Pendidikan terakhir").select_option(label="SMA/SMK/sederajat")
+    page.get_by_label("Pencari kerja").check()
+    in_school = page.get_by_role("group", name="Apakah Anda sedang sekolah atau kuliah?")
+    in_school.get_by_label("Tidak").check()
+    excluded = page.get_by_role(
+        "group", name="Apakah pekerjaan Anda termasuk yang dikecualikan dari program?"
+    )
+    excluded.get_by_label("Tidak").check()
+
+
+def choose_region(address: Locator, *, province: str, regency: str, district: str) -> None:
+    """With JavaScript, each list fills in as the one above it is chosen (select_option
+    waits for the option to be there)."""
+    address.get_by_label("Provinsi").select_option(label=province)
+    address.get_by_label("Kabupaten/kota").select_option(label=regency)
+    address.get_by_label("Kecamatan").select_option(label=district)

@@ -61,7 +61,8 @@ def test_the_office_runs_a_wave_from_opening_to_published_results(
         },
     )
     assert created.status_code == 302
-    act(office, 21, "open")
+    page = act(office, 21, "open")
+    assert "Gelombang 21 sudah dibuka." in page
     page = act(office, 21, "commit_seed")
     wave = Wave.objects.get(number=21)
     seed_hash = wave.selection_run.seed_hash
@@ -75,7 +76,10 @@ def test_the_office_runs_a_wave_from_opening_to_published_results(
     assert "Seleksi sedang berjalan di latar belakang." in page
     assert "Sedang berjalan di latar belakang" in page
     do_queued_step(21, "selection.run_requested_selection", services.run_requested)
-    act(office, 21, "review")
+    page = act(office, 21, "review")
+    # The selection's counts name the regency/city, not its code
+    assert "<td>Kota Bengkulu</td>" in page
+    assert "<td>17.71</td>" not in page
     page = act(office, 21, "publish")
     assert "Hasil sedang diumumkan di latar belakang." in page
     do_queued_step(21, "cards.publish_requested_results", cards.publish_requested)

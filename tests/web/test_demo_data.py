@@ -26,6 +26,8 @@ from bekal.marketplace.models import (
 )
 from bekal.marketplace.selectors import CatalogueFilter, search_catalogue
 from bekal.participants.journey import StepState, get_journey
+from bekal.programmes.models import Wave, WaveOpeningAnnouncement
+from bekal.programmes.selectors import get_open_waves
 from bekal.registration.models import IdentityCheck
 from bekal.web.devtools.demo_catalogue import CREDENTIALS
 from bekal.web.devtools.demo_data import CARD_HOLDER, PARTICIPANT, load_demo_data
@@ -165,6 +167,8 @@ def test_loading_the_demo_twice_adds_nothing(demo):
                 Purchase,
                 Review,
                 Card,
+                Wave,
+                WaveOpeningAnnouncement,
                 AuditEvent,
             )
         ]
@@ -174,3 +178,12 @@ def test_loading_the_demo_twice_adds_nothing(demo):
 
     assert counts() == before
     assert again == demo
+
+
+def test_the_demo_has_a_wave_open_to_join_with_its_seed_committed(demo):
+    [wave] = get_open_waves()
+
+    assert wave.selection_run.seed_hash
+    assert not wave.applications.exists()  # nobody in it yet: a newcomer can join
+    # and opening it started telling the demo's registrants who passed the test
+    assert WaveOpeningAnnouncement.objects.filter(wave=wave).exists()

@@ -65,7 +65,12 @@ def test_a_wave_from_its_opening_to_an_active_card_and_a_carry_over(
         create_wave(office, number=WAVE, national_quota=1)
         office.get_by_role("button", name="Buka gelombang").click()
         expect(office.locator(".wave-status")).to_have_text("Dibuka")
-        office_step(office, "Kunci benih undian", then_run_status="Benih dikunci")
+        office_step(
+            office,
+            "Kunci benih undian",
+            says="sudah dikunci: hash-nya tampil di bawah",
+            then_run_status="Benih dikunci",
+        )
 
         # Then the seed's hash is published, the seed itself is not
         expect(office.locator("code.seed-hash")).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
@@ -98,7 +103,12 @@ def test_a_wave_from_its_opening_to_an_active_card_and_a_carry_over(
         worker()  # the selection job
         office.reload()
         expect(office.locator(".run-status")).to_have_text("Sudah diundi")
-        office_step(office, "Konfirmasi pemeriksaan", then_run_status="Sudah diperiksa")
+        office_step(
+            office,
+            "Konfirmasi pemeriksaan",
+            says="sudah dikonfirmasi. Berikutnya, umumkan hasilnya.",
+            then_run_status="Sudah diperiksa",
+        )
 
         # Then nobody sees a result before it is published
         for phone in phones.values():

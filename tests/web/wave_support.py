@@ -90,10 +90,11 @@ def create_wave(office: Page, *, number: int, national_quota: int) -> None:
     expect(office.get_by_role("heading", level=1)).to_have_text(f"Gelombang {number}")
 
 
-def office_step(office: Page, button: str, *, then_run_status: str) -> None:
-    """Press one of the wave page's next-step buttons; the page shows the run's new status."""
+def office_step(office: Page, button: str, *, says: str, then_run_status: str) -> None:
+    """Press one of the wave page's next-step buttons; the page says what it did and
+    shows the run's new status."""
     office.get_by_role("button", name=button, exact=True).click()
-    expect(office.get_by_role("status")).to_have_text("Selesai.")
+    expect(office.get_by_role("status")).to_contain_text(says)
     expect(office.locator(".run-status")).to_have_text(then_run_status)
 
 

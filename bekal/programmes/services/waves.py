@@ -37,6 +37,7 @@ from bekal.programmes.models import (
     WaveQuota,
     WaveTier,
 )
+from bekal.programmes.services.wave_notices import start_wave_opening_notices
 from bekal.regions.models import District, Province, Regency
 from bekal.registration.selectors import get_profile, is_registration_complete
 
@@ -215,7 +216,13 @@ def _locked(wave: Wave) -> Wave:
 
 
 @transaction.atomic
-def open_wave(*, wave: Wave, actor: User | None) -> Wave:
+def open_wave(*, wave: Wave, actor: User | None, waves_link: str | None) -> Wave:
+    """Open a draft wave and start telling, by background jobs, everyone who passed the
+    test and is not in a wave (bekal.programmes.services.wave_notices).
+
+    `waves_link`: the absolute address of the page where a person joins a wave, built by
+    the interface that opens it (the domain knows no portal address); None tells nobody
+    (scripts and benchmarks that open waves of synthetic people)."""
     wave = _locked(wave)
     if wave.status != Wave.Status.DRAFT:
         raise WaveStateError(status=wave.get_status_display())
@@ -225,6 +232,8 @@ def open_wave(*, wave: Wave, actor: User | None) -> Wave:
     wave.status, wave.opened_at = Wave.Status.OPEN, now
     wave.save(update_fields=["status", "opened_at", "updated_at"])
     record_event(action="programmes.wave_opened", actor=actor, target=wave)
+    if waves_link is not None:
+        start_wave_opening_notices(wave=wave, waves_link=waves_link)
     return wave
 
 

@@ -92,5 +92,11 @@ def registrant(request: HttpRequest, profile_id: int) -> HttpResponse:
     return render(
         request,
         "backoffice/registrant.html",
-        {"record": record, "perms_documents": is_document_staff(request.user)},
+        {
+            "record": record,
+            "perms_documents": is_document_staff(request.user),
+            # The programme office follows a matching photo to the other accounts; an
+            # officer sees their region only, so gets the count.
+            "can_follow_matches": staff.is_programme_office(request.user),  # type: ignore[arg-type]
+        },
     )

@@ -12,15 +12,17 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from bekal.accounts.models import User
 from bekal.cards.services import request_publish
 from bekal.core.errors import DomainError
+from bekal.core.links import portal_links
 from bekal.programmes.models import Wave
 from bekal.programmes.selectors import get_scheme_in_force
-from bekal.programmes.services import QuotaInput, close_wave, create_wave, open_wave
+from bekal.programmes.services import QuotaInput, close_wave, create_wave
+from bekal.regions.selectors import get_regency_names
 from bekal.selection import selectors as selection
 from bekal.selection import services as runs
 from bekal.selection.errors import RunMissingError
@@ -113,6 +115,11 @@ def waves(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(error))
             status = refusal_status(error)
         else:
+            messages.success(
+                request,
+                _("%(wave)s is created as a draft. Open it when people may join.")
+                % {"wave": wave.name},
+            )
             return redirect("backoffice:wave", number=wave.number)
     listing = Wave.objects.select_related("scheme").order_by("-number")
     return render(request, "backoffice/waves.html", {"waves": listing, "form": form}, status=status)
@@ -121,20 +128,35 @@ def waves(request: HttpRequest) -> HttpResponse:
 @programme_office
 def wave(request: HttpRequest, number: int) -> HttpResponse:
     found = get_object_or_404(Wave.objects.select_related("scheme"), number=number)
+    run = selection.get_run(wave=found)
+    by_regency: dict[str, Any] = (run.counts or {}).get("regencies", {}) if run else {}
+    names = get_regency_names(codes=by_regency)
     return render(
         request,
         "backoffice/wave.html",
         {
             "wave": found,
-            "run": selection.get_run(wave=found),
+            "run": run,
             "applications": found.applications.count(),
+            # Regencies/cities by name, in the order of their codes (province by province).
+            "regency_counts": [
+                (names.get(code, code), counts) for code, counts in sorted(by_regency.items())
+            ],
         },
     )
 
 
-#: What the office reads after asking for a step a background job does.
-_BACKGROUND = {
+#: What the office reads after each step, with "%(wave)s" the wave's name.
+_DONE = {
+    "commit_seed": gettext_lazy(
+        "The seed of %(wave)s is committed: its hash is shown below, to be published before "
+        "the wave closes."
+    ),
+    "close": gettext_lazy(
+        "%(wave)s is closed: nobody can join it any more. Run the selection next."
+    ),
     "run": gettext_lazy("The selection is running in the background."),
+    "review": gettext_lazy("The review of %(wave)s is confirmed. Publish the results next."),
     "publish": gettext_lazy("The results are being published in the background."),
 }
 
@@ -148,8 +170,8 @@ def _run(wave: Wave) -> SelectionRun:
 
 
 _ACTIONS: dict[str, Callable[[Wave, User], Any]] = {
-    "open": lambda wave, actor: runs.carry_over_unselected(
-        to_wave=open_wave(wave=wave, actor=actor), actor=actor
+    "open": lambda wave, actor: runs.open_wave_with_carry_over(
+        wave=wave, actor=actor, waves_link=portal_links().wave_list()
     ),
     "commit_seed": lambda wave, actor: runs.commit_seed(
         run=selection.get_run(wave=wave) or runs.create_run(wave=wave, actor=actor), actor=actor
@@ -161,6 +183,20 @@ _ACTIONS: dict[str, Callable[[Wave, User], Any]] = {
 }
 
 
+def _opened_message(wave: Wave, carried: int) -> str:
+    text = _(
+        "%(wave)s is open. Everyone who passed the test and is not in a wave is being told "
+        "by email, in the background."
+    ) % {"wave": wave.name}
+    if carried:
+        text += " " + ngettext(
+            "%(n)s person not selected in the previous wave was carried into it.",
+            "%(n)s people not selected in the previous wave were carried into it.",
+            carried,
+        ) % {"n": carried}
+    return text
+
+
 @programme_office
 @require_POST
 def wave_action(request: HttpRequest, number: int, action: str) -> HttpResponse:
@@ -169,9 +205,12 @@ def wave_action(request: HttpRequest, number: int, action: str) -> HttpResponse:
     if act is None:
         return redirect("backoffice:wave", number=number)
     try:
-        act(found, _actor(request))
+        result = act(found, _actor(request))
     except DomainError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _BACKGROUND.get(action) or _("Done."))
+        if action == "open":
+            messages.success(request, _opened_message(found, result))
+        else:
+            messages.success(request, str(_DONE[action]) % {"wave": found.name})
     return redirect("backoffice:wave", number=number)

@@ -23,6 +23,7 @@ from bekal.cards.models import Card
 from bekal.cards.selectors import get_card
 from bekal.cards.services import accept_card_terms, publish_results
 from bekal.cards.terms import TERMS_VERSION
+from bekal.core.links import portal_links
 from bekal.identity.registry.embedded import (
     Citizen,
     add_citizens,
@@ -37,7 +38,7 @@ from bekal.marketplace.services.reviews import submit_review
 from bekal.marketplace.services.vouchers import record_completion, redeem_voucher
 from bekal.programmes import services as programmes
 from bekal.programmes.models import Wave, WaveApplication
-from bekal.programmes.selectors import get_scheme_in_force
+from bekal.programmes.selectors import get_open_waves, get_scheme_in_force
 from bekal.regions.models import Regency
 from bekal.registration.selectors import is_registration_complete
 from bekal.selection import services as selection
@@ -108,6 +109,7 @@ def load_demo_data(*, regencies: tuple[str, ...] = DEMO_REGENCIES) -> list[DemoL
     courses = load_demo_catalogue(admin=admin)
     holders = load_card_holders(admin=admin, regencies=regencies)
     load_trainings(holders=holders, courses=courses)
+    ensure_open_wave(admin=admin)
     return [PARTICIPANT, CARD_HOLDER, ADMIN, OFFICER]
 
 
@@ -166,7 +168,7 @@ def _select(people: list[User], *, admin: User) -> None:
         national_quota=len(people),
         actor=admin,
     )
-    wave = programmes.open_wave(wave=wave, actor=admin)
+    wave = programmes.open_wave(wave=wave, actor=admin, waves_link=None)
     run = selection.commit_seed(run=selection.create_run(wave=wave, actor=admin), actor=admin)
     for person in people:
         programmes.join_wave(user=person, wave=wave, test_passed=True)
@@ -215,6 +217,41 @@ def load_card_holders(*, admin: User, regencies: tuple[str, ...] = DEMO_REGENCIE
         if card.status == Card.Status.ACTIVE:
             holders.append(person)
     return holders
+
+
+# --- the open wave ---------------------------------------------------------------------
+
+#: How long the demo's open wave stays open, and its national quota.
+OPEN_WAVE_DAYS = 30
+OPEN_WAVE_QUOTA = 10_000
+
+
+@transaction.atomic
+def ensure_open_wave(*, admin: User) -> Wave:
+    """A wave open for a month with its lottery seed committed, so a participant who
+    passes the test can join it. Idempotent: while a wave is open, nothing is added.
+    Opening it tells the demo's registrants who passed the test (see the outbox); a
+    demo run again after the wave's month adds a new one."""
+    opened = get_open_waves().first()  # open, and within its window
+    if opened is not None:
+        return opened
+    now = timezone.now()
+    number = (Wave.objects.aggregate(last=Max("number"))["last"] or 0) + 1
+    wave = programmes.create_wave(
+        scheme=get_scheme_in_force(),
+        number=number,
+        name=f"Gelombang {number}",
+        opens_at=now - dt.timedelta(hours=1),
+        closes_at=now + dt.timedelta(days=OPEN_WAVE_DAYS),
+        announce_at=now + dt.timedelta(days=OPEN_WAVE_DAYS, hours=12),
+        national_quota=OPEN_WAVE_QUOTA,
+        actor=admin,
+    )
+    selection.open_wave_with_carry_over(
+        wave=wave, actor=admin, waves_link=portal_links().wave_list()
+    )
+    selection.commit_seed(run=selection.create_run(wave=wave, actor=admin), actor=admin)
+    return Wave.objects.get(pk=wave.pk)
 
 
 # --- their trainings ---------------------------------------------------------------------

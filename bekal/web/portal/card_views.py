@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bekal.accounts.models import User
@@ -52,6 +53,7 @@ def _render(
     return render(request, "portal/cards/card.html", context, status=status)
 
 
+@never_cache  # the balance as it is now, also after the back button
 @participant_required
 @require_http_methods(["GET"])
 def card(request: HttpRequest) -> HttpResponse:

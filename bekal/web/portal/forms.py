@@ -1,7 +1,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from bekal.accounts.models import User
 
 
 class SignUpForm(forms.Form):
@@ -19,8 +23,26 @@ class SignUpForm(forms.Form):
         label=_("Password"),
         help_text=_("At least 8 characters. Do not use a password you use elsewhere."),
         strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        widget=forms.PasswordInput(
+            attrs={
+                "autocomplete": "new-password",
+                "minlength": 8,
+                # Shown while typing (bekal/web/portal/static/portal/forms.js).
+                "data-too-short": _("Too short: type at least 8 characters."),
+            }
+        ),
     )
+
+    def clean_password(self) -> str:
+        """The password rules on the first submit, with the other fields' errors (the
+        sign-up service checks them again)."""
+        password: str = self.cleaned_data["password"]
+        person = User(email=self.data.get("email", ""), full_name=self.data.get("full_name", ""))
+        try:
+            validate_password(password, user=person)
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from None
+        return password
 
 
 class LoginForm(forms.Form):

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from bekal.accounts.models import User
 from bekal.core.errors import DomainError
-from bekal.participants.journey import get_journey
+from bekal.participants.journey import StepState, get_journey
 from bekal.registration import selectors, services
 from bekal.registration.declaration import DECLARATION_VERSION, declaration_paragraphs
 from bekal.registration.errors import DuplicateNikError
@@ -51,7 +51,10 @@ def _progress(user: User, key: str) -> dict[str, Any]:
         "step": number,
         "steps": len(steps),
         "step_name": steps[number - 1].label,
-        "journey_steps": [(n, step.label) for n, step in enumerate(steps, start=1)],
+        # (number, label, done): finished steps are marked, as on the home page.
+        "journey_steps": [
+            (n, step.label, step.state == StepState.DONE) for n, step in enumerate(steps, start=1)
+        ],
     }
 
 
@@ -128,10 +131,8 @@ def profile(request: HttpRequest) -> HttpResponse:
                 check=check,
                 duplicate_nik=isinstance(error, DuplicateNikError),
             )
-        messages.success(
-            request,
-            _("Your profile is saved. We are checking your NIK with the population registry."),
-        )
+        # The page it leads to says where the check stands (it may be done already).
+        messages.success(request, _("Your profile is saved."))
         return redirect("portal:registration_identity_check")
     if existing is not None:
         initial = profile_initial(

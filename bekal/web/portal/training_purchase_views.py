@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from bekal.accounts.models import User
@@ -81,6 +82,7 @@ def _purchase_page(
     return render(request, "portal/training/purchase.html", context, status=status)
 
 
+@never_cache  # the voucher and the balance as they are now, also after the back button
 @participant_required
 @require_GET
 def purchase(request: HttpRequest, purchase_id: int) -> HttpResponse:

@@ -6,16 +6,20 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from bekal.accounts.models import User
 from bekal.cards.models import Card
+from bekal.cards.selectors import get_card, get_card_balance
 from bekal.core.errors import DomainError, NotFoundError
+from bekal.core.money import format_rupiah
 from bekal.ledger.errors import IdempotencyConflictError
 from bekal.marketplace import selectors
 from bekal.marketplace.errors import CourseNotAvailableError
@@ -142,7 +146,12 @@ def course(request: HttpRequest, course_id: int) -> HttpResponse:
     found = _course_or_none(course_id)
     if found is None:
         return _course_gone(request)
-    return _course_page(request, found)
+    response = _course_page(request, found)
+    if request.user.is_authenticated:
+        # The page shows this person's balance and Buy button: the back button after a
+        # purchase must ask again (it then says "bought"), never show them from a cache.
+        add_never_cache_headers(response)
+    return response
 
 
 @require_POST
@@ -181,4 +190,15 @@ def _buy(request: HttpRequest, course_id: int) -> HttpResponse:
         if refused is None:
             return _course_gone(request, status=status)
         return _course_page(request, refused, form=form, error=message, status=status)
+    card = get_card(user=user)
+    balance = get_card_balance(card=card) if card is not None else 0
+    messages.success(
+        request,
+        _("You bought “%(course)s” for %(price)s. Your card balance is now %(balance)s.")
+        % {
+            "course": found.title,
+            "price": format_rupiah(purchase.price),
+            "balance": format_rupiah(balance),
+        },
+    )
     return redirect("portal:purchase", purchase_id=purchase.pk)

@@ -18,7 +18,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
+from django.utils import timezone
 
+from bekal.programmes.selectors import get_open_waves
 from bekal.web.devtools.demo_catalogue import CREDENTIALS
 from bekal.web.devtools.demo_data import CARD_HOLDER, load_demo_data
 
@@ -34,6 +36,7 @@ class Command(BaseCommand):
         call_command("migrate", verbosity=0)
         call_command("load_regions")
         logins = load_demo_data()
+        open_waves = list(get_open_waves())
         connection.close()
         call_command("collectstatic", interactive=False, verbosity=0)
 
@@ -65,6 +68,11 @@ class Command(BaseCommand):
             "KK 1771010101200001, Siti Aminah, born 15-08-1995 (woman), a village of "
             "Selebar, Kota Bengkulu."
         )
+        for wave in open_waves:
+            self.stdout.write(
+                f"{wave.name} is open until {timezone.localtime(wave.closes_at):%d-%m-%Y}: "
+                f"join it at http://{addr}/gelombang/ once you pass the test."
+            )
         self.stdout.write(
             f"{CARD_HOLDER.email} holds an active card with a balance: log in and buy a "
             "training right away."
