@@ -82,3 +82,29 @@ def make_retries_due() -> None:
     """Skip the retry back-off: what is waiting to be retried is due now."""
     with connection.cursor() as cursor:
         cursor.execute("UPDATE procrastinate_jobs SET scheduled_at = now() WHERE status = 'todo'")
+
+
+def profile_form(**changes: str) -> dict[str, str]:
+    """The profile form as Siti types it on her phone (spaced NIK), with `changes`."""
+    ktp = village()
+    form = {
+        "nik": "1771 0155 0895 0001",
+        "kk": SITI_KK,
+        "full_name": "Siti Aminah",
+        "birth_place": "Bengkulu",
+        "birth_date": "15-08-1995",
+        "sex": "F",
+        "ktp_street": "Jl. Merdeka No. 1, RT 001/RW 002",
+        "ktp_province": "17",
+        "ktp_regency": "17.71",
+        "ktp_district": ktp.district_id,
+        "ktp_village": ktp.code,
+        "domicile": "same",
+        "education": "sma_smk",
+        "employment_status": "job_seeker",
+        "in_school": "no",
+        "in_excluded_occupation": "no",
+        "save": "1",
+    }
+    form.update(changes)
+    return form

@@ -12,6 +12,7 @@ from bekal.registration import selectors, services
 from bekal.registration.declaration import DECLARATION_VERSION
 from bekal.registration.models import Declaration, IdentityCheck, Profile
 from tests.registration.factories import SITI_KK, SITI_NIK, participant, submit, village
+from tests.registration.factories import profile_form as typed_form
 
 pytestmark = pytest.mark.django_db
 
@@ -26,31 +27,6 @@ def siti(client):
     user = participant()
     client.force_login(user)
     return user
-
-
-def typed_form(**changes) -> dict[str, str]:
-    ktp = village()
-    form = {
-        "nik": "1771 0155 0895 0001",
-        "kk": SITI_KK,
-        "full_name": "Siti Aminah",
-        "birth_place": "Bengkulu",
-        "birth_date": "15-08-1995",
-        "sex": "F",
-        "ktp_street": "Jl. Merdeka No. 1, RT 001/RW 002",
-        "ktp_province": "17",
-        "ktp_regency": "17.71",
-        "ktp_district": ktp.district_id,
-        "ktp_village": ktp.code,
-        "domicile": "same",
-        "education": "sma_smk",
-        "employment_status": "job_seeker",
-        "in_school": "no",
-        "in_excluded_occupation": "no",
-        "save": "1",
-    }
-    form.update(changes)
-    return form
 
 
 def options_of(html: str, name: str) -> list[str]:

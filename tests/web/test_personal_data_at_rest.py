@@ -24,7 +24,7 @@ from django.utils import timezone
 from bekal.accounts.models import User
 from bekal.notifications.models import OutboxMessage
 from bekal.registration.models import Profile
-from tests.registration.factories import SITI_KK, SITI_NIK, village
+from tests.registration.factories import SITI_KK, SITI_NIK, profile_form
 
 PASSWORD = "kopi-tubruk-2020"
 PHONE_DIGITS = "81234567890"  # typed as 0812 3456 7890; stored as +6281234567890
@@ -84,28 +84,8 @@ def _citizen_registers(client, worker) -> None:
     client.get(re.search(r"/konfirmasi/[^/\s]+/", mail.body).group(0))
     logged_in = client.post("/masuk/", {"email": "siti@contoh.id", "password": PASSWORD})
     assert logged_in.status_code == 302
-    ktp = village()
     saved = client.post(
-        reverse("portal:registration_profile"),
-        {
-            "nik": "1771 0155 0895 0001",
-            "kk": "1771-0101-0120-0001",
-            "full_name": "Siti Aminah",
-            "birth_place": "Bengkulu",
-            "birth_date": "15-08-1995",
-            "sex": "F",
-            "ktp_street": "Jl. Merdeka No. 1, RT 001/RW 002",
-            "ktp_province": "17",
-            "ktp_regency": "17.71",
-            "ktp_district": ktp.district_id,
-            "ktp_village": ktp.code,
-            "domicile": "same",
-            "education": "sma_smk",
-            "employment_status": "job_seeker",
-            "in_school": "no",
-            "in_excluded_occupation": "no",
-            "save": "1",
-        },
+        reverse("portal:registration_profile"), profile_form(kk="1771-0101-0120-0001")
     )
     assert saved.status_code == 302
     worker()

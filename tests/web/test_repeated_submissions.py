@@ -40,7 +40,12 @@ from tests.cards.factories import published_run
 from tests.identity.documents_support import jpeg, use_tmp_document_storage
 from tests.marketplace.factories import card_holder, course
 from tests.programmes.factories import registrant, wave
-from tests.registration.factories import SITI_KK, identity_jobs, participant, submit, village
+from tests.registration.factories import (
+    identity_jobs,
+    participant,
+    profile_form,
+    submit,
+)
 from tests.web.wave_support import load_question_bank
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -170,29 +175,6 @@ def test_four_people_signing_up_with_one_address_at_once_all_see_the_same_page(b
 
 
 # --- the registration -----------------------------------------------------------------
-
-
-def profile_form() -> dict[str, str]:
-    ktp = village()
-    return {
-        "nik": "1771 0155 0895 0001",
-        "kk": SITI_KK,
-        "full_name": "Siti Aminah",
-        "birth_place": "Bengkulu",
-        "birth_date": "15-08-1995",
-        "sex": "F",
-        "ktp_street": "Jl. Merdeka No. 1, RT 001/RW 002",
-        "ktp_province": "17",
-        "ktp_regency": "17.71",
-        "ktp_district": ktp.district_id,
-        "ktp_village": ktp.code,
-        "domicile": "same",
-        "education": "sma_smk",
-        "employment_status": "job_seeker",
-        "in_school": "no",
-        "in_excluded_occupation": "no",
-        "save": "1",
-    }
 
 
 def test_the_profile_sent_four_times_at_once_is_saved_and_checked_once(base):
