@@ -36,6 +36,8 @@ class PortalLinks(Protocol):
 
     def certificate_check(self, token: str) -> str: ...
 
+    def incentives(self) -> str: ...
+
 
 @functools.cache
 def _load(path: str) -> PortalLinks:

@@ -39,3 +39,6 @@ class PortalLinks:
 
     def certificate_check(self, token: str) -> str:
         return _absolute("certificate_check", token)
+
+    def incentives(self) -> str:
+        return _absolute("incentives")
