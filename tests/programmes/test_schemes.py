@@ -151,7 +151,7 @@ def test_the_admin_saves_a_revision_as_a_new_version_and_shows_old_ones_read_onl
 
     assert response.status_code == 302, response.content.decode()[:2000]
     v2 = get_current_scheme(code="2023")
-    assert (v2.version, v2.training_balance, v2.revised_by) == (2, 3_750_000, admin)
+    assert (v2.version, v2.training_balance, v2.revised_by) == (v1.version + 1, 3_750_000, admin)
     v1.refresh_from_db()
     assert v1.training_balance == 3_500_000
     old_page = client.get(f"/admin/programmes/scheme/{v1.pk}/change/")
