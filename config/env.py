@@ -198,7 +198,9 @@ def read(*, mode: str) -> Env:
         REGISTRY_API_KEY=_str("REGISTRY_API_KEY"),
         REGISTRY_TIMEOUT=float(_str("REGISTRY_TIMEOUT", "5")),
         PAYOUT_PROVIDER_URL=_str("PAYOUT_PROVIDER_URL"),
-        PAYOUT_PROVIDER_SECRET=_str("PAYOUT_PROVIDER_SECRET", "simulasi-secret" if dev_like else ""),
+        PAYOUT_PROVIDER_SECRET=_str(
+            "PAYOUT_PROVIDER_SECRET", "simulasi-secret" if dev_like else ""
+        ),
         PAYOUT_PROVIDER_TIMEOUT=float(_str("PAYOUT_PROVIDER_TIMEOUT", "10")),
         PAYOUT_ACCOUNT_CHANGE_COOLDOWN_DAYS=_int("PAYOUT_ACCOUNT_CHANGE_COOLDOWN_DAYS", 7),
         DOCUMENT_RETENTION_DAYS=_int("DOCUMENT_RETENTION_DAYS", 30),

@@ -101,8 +101,7 @@ class SameOfficerError(PermissionDeniedError):
 class ControlTotalsError(DomainError):
     code = "batch_control_totals"
     message = _(
-        "The control totals do not agree: the batch holds %(count)s payments for "
-        "Rp %(total)s."
+        "The control totals do not agree: the batch holds %(count)s payments for Rp %(total)s."
     )
 
 

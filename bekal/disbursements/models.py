@@ -134,7 +134,9 @@ class Instalment(TimestampedModel):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["card", "sequence"], name="disbursements_card_sequence"),
+            models.UniqueConstraint(
+                fields=["card", "sequence"], name="disbursements_card_sequence"
+            ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="disbursements_amount_positive"),
             models.CheckConstraint(
                 condition=Q(status__in=["scheduled", "cancelled"]) | Q(due_posting__isnull=False),
@@ -374,3 +376,6 @@ class LinkRequest(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.channel} ****{self.number_last4} ({self.status})"

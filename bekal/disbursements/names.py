@@ -25,23 +25,114 @@ from enum import StrEnum
 from rapidfuzz.distance import Levenshtein
 
 #: Honorific titles, dropped wherever they stand ("HJ. SITI", "DR IR BUDI").
-HONORIFICS = frozenset("H HJ HAJI HAJJAH KH DR DRS DRA IR PROF NY NN SDR SDRI BPK".split())
+HONORIFICS = frozenset(
+    [
+        "H",
+        "HJ",
+        "HAJI",
+        "HAJJAH",
+        "KH",
+        "DR",
+        "DRS",
+        "DRA",
+        "IR",
+        "PROF",
+        "NY",
+        "NN",
+        "SDR",
+        "SDRI",
+        "BPK",
+    ]
+)
 #: Degrees, written without dots (S.Pd. -> SPD), dropped after a comma, when written with a
 #: dot, or at the end of the name ("BUDI SANTOSO SPD").
 DEGREES = frozenset(
-    """
-    SPD SKOM SE SH ST SSOS SAG SPSI SKED SIP SIKOM SAP SS SSI STP SPT SFARM SKEP SKM SHUT
-    SSN SPDI SHI SSY SKEB SGZ SIA SAK STR SST SHUM SKG AMD AMDKEP AMDKEB AMK AMA AMKEB
-    AMKEP MM MT MSI MPD MKOM MH MAG MKES MBA MSC MA MHUM MPSI MAK PHD SPOG SPA SPPD SPB
-    """.split()
+    [
+        "SPD",
+        "SKOM",
+        "SE",
+        "SH",
+        "ST",
+        "SSOS",
+        "SAG",
+        "SPSI",
+        "SKED",
+        "SIP",
+        "SIKOM",
+        "SAP",
+        "SS",
+        "SSI",
+        "STP",
+        "SPT",
+        "SFARM",
+        "SKEP",
+        "SKM",
+        "SHUT",
+        "SSN",
+        "SPDI",
+        "SHI",
+        "SSY",
+        "SKEB",
+        "SGZ",
+        "SIA",
+        "SAK",
+        "STR",
+        "SST",
+        "SHUM",
+        "SKG",
+        "AMD",
+        "AMDKEP",
+        "AMDKEB",
+        "AMK",
+        "AMA",
+        "AMKEB",
+        "AMKEP",
+        "MM",
+        "MT",
+        "MSI",
+        "MPD",
+        "MKOM",
+        "MH",
+        "MAG",
+        "MKES",
+        "MBA",
+        "MSC",
+        "MA",
+        "MHUM",
+        "MPSI",
+        "MAK",
+        "PHD",
+        "SPOG",
+        "SPA",
+        "SPPD",
+        "SPB",
+    ]
 )
 
 #: Abbreviations and spellings of MUHAMMAD, all read as MUHAMMAD.
 MUHAMMAD_FORMS = frozenset(
-    """
-    M MOH MOCH MOCHD MOHD MUH MUHD MHD MOHAMAD MOHAMMAD MOHAMMED MOHAMED MUHAMAD MUHAMMED
-    MUCHAMAD MUCHAMMAD MUCHAMMAD MOCHAMAD MOCHAMMAD MUHAMMAD
-    """.split()
+    [
+        "M",
+        "MOH",
+        "MOCH",
+        "MOCHD",
+        "MOHD",
+        "MUH",
+        "MUHD",
+        "MHD",
+        "MOHAMAD",
+        "MOHAMMAD",
+        "MOHAMMED",
+        "MOHAMED",
+        "MUHAMAD",
+        "MUHAMMED",
+        "MUCHAMAD",
+        "MUCHAMMAD",
+        "MUCHAMMAD",
+        "MOCHAMAD",
+        "MOCHAMMAD",
+        "MUHAMMAD",
+    ]
 )
 
 #: Spellings from before the 1972 reform (EYD) and the Soewandi spelling: OE -> U,
@@ -99,7 +190,7 @@ def normalise_name(name: str) -> tuple[str, ...]:
     tokens: list[str] = []
     for token, _degree in kept:
         if token in MUHAMMAD_FORMS:
-            token = "MUHAMMAD"
+            token = "MUHAMMAD"  # noqa: S105 - a name, not a secret
         tokens.append(_modern_spelling(token))
     return tuple(tokens)
 

@@ -30,14 +30,18 @@ def tell_paid(*, instalment: Instalment, account: PayoutAccount) -> None:
     user = User.objects.get(pk=instalment.user_id)
     with translation.override(user.language):
         amount = format_rupiah(int(instalment.amount))
-        params = {"amount": amount, "account": f"{account.get_channel_display()} {account.masked_number}"}
+        params = {
+            "amount": amount,
+            "account": f"{account.get_channel_display()} {account.masked_number}",
+        }
         _send(
             user=user,
             kind=PAID,
             subject=gettext("Your incentive of %(amount)s was paid") % params,
             body=gettext(
                 "Your incentive of %(amount)s was paid into %(account)s.\n\nDetails: %(link)s"
-            ) % {**params, "link": portal_links().incentives()},
+            )
+            % {**params, "link": portal_links().incentives()},
             sms=gettext("Bekal: incentive %(amount)s paid into %(account)s.") % params,
         )
 

@@ -77,9 +77,7 @@ def chunk_key(prefix: str, ids: Sequence[int]) -> str:
     return f"{prefix}:{digest}"
 
 
-def post_due(
-    *, scheme_code: str, items: Sequence[tuple[int, int, int]]
-) -> Transaction:
+def post_due(*, scheme_code: str, items: Sequence[tuple[int, int, int]]) -> Transaction:
     """fund -> payable for (instalment id, card id, amount) items, one transaction; the
     fund draws what it lacks from the state budget first (keyed the same way)."""
     fund = fund_account(scheme_code)
@@ -92,7 +90,9 @@ def post_due(
     lines = [(fund, -total)] + [(payables[card], amount) for card, amount in per_card.items()]
     try:
         return post_transaction(
-            idempotency_key=key, kind="incentive_due", lines=lines,
+            idempotency_key=key,
+            kind="incentive_due",
+            lines=lines,
             metadata={"scheme": scheme_code, "instalments": len(items)},
         )
     except InsufficientBalanceError as error:
@@ -107,7 +107,9 @@ def post_due(
         description=f"State budget to the {scheme_code} incentive fund",
     )
     return post_transaction(
-        idempotency_key=key, kind="incentive_due", lines=lines,
+        idempotency_key=key,
+        kind="incentive_due",
+        lines=lines,
         metadata={"scheme": scheme_code, "instalments": len(items)},
     )
 
@@ -123,9 +125,7 @@ def post_approval(
         per_card[card_id] += amount
         per_shard[instalment_id % SHARDS] += amount
     lines = [(payables[card], -amount) for card, amount in per_card.items()]
-    lines += [
-        (in_flight_account(provider, shard), amount) for shard, amount in per_shard.items()
-    ]
+    lines += [(in_flight_account(provider, shard), amount) for shard, amount in per_shard.items()]
     return post_transaction(
         idempotency_key=f"payout-batch-approved:{batch_id}",
         kind="payout_approved",
@@ -149,7 +149,12 @@ def post_confirmation(
 
 
 def post_failure(
-    *, external_id: str, provider: str, instalment_id: int, card_id: int, amount: int,
+    *,
+    external_id: str,
+    provider: str,
+    instalment_id: int,
+    card_id: int,
+    amount: int,
     returned: bool = False,
 ) -> Transaction:
     """in flight -> payable: the money is owed to the participant again."""

@@ -6,29 +6,26 @@ from django.utils.translation import gettext, gettext_noop
 
 _ADVICE = {
     "invalid_account": (
-        gettext_noop(
-        "The account number was not found by the bank or e-wallet."),
+        gettext_noop("The account number was not found by the bank or e-wallet."),
         gettext_noop("Link your account again with the right number."),
     ),
     "closed_account": (
-        gettext_noop(
-        "The account is closed."),
+        gettext_noop("The account is closed."),
         gettext_noop("Link an account that is open."),
     ),
     "name_mismatch": (
-        gettext_noop(
-        "The account is not in the name on your KTP."),
+        gettext_noop("The account is not in the name on your KTP."),
         gettext_noop("Link an account in your own name."),
     ),
     "balance_cap": (
         gettext_noop(
-        "The e-wallet cannot hold more money (its balance limit was reached, or it is "
-        "not upgraded)."),
+            "The e-wallet cannot hold more money (its balance limit was reached, or it is "
+            "not upgraded)."
+        ),
         gettext_noop("Upgrade the e-wallet, or link a bank account."),
     ),
     "returned": (
-        gettext_noop(
-        "The payment was returned by the bank or e-wallet after it was made."),
+        gettext_noop("The payment was returned by the bank or e-wallet after it was made."),
         gettext_noop("Link an account that can receive money."),
     ),
 }

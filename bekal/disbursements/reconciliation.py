@@ -90,9 +90,7 @@ def fetch_and_match(*, provider: str, day: dt.date, format: str = "csv") -> Stat
 
 
 @transaction.atomic
-def import_statement(
-    *, provider: str, day: dt.date, format: str, content: str
-) -> StatementImport:
+def import_statement(*, provider: str, day: dt.date, format: str, content: str) -> StatementImport:
     """Store and match a statement; importing the same day's statement again returns
     the first import unchanged."""
     statement, created = StatementImport.objects.get_or_create(

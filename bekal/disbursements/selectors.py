@@ -128,9 +128,7 @@ def list_breaks(*, limit: int = 200) -> list[ReconciliationItem | Attempt | Payo
         .select_related("attempt", "statement")
         .order_by("pk")[:limit]
     )
-    breaks += list(
-        Attempt.objects.filter(status=Attempt.Status.UNKNOWN).order_by("pk")[:limit]
-    )
+    breaks += list(Attempt.objects.filter(status=Attempt.Status.UNKNOWN).order_by("pk")[:limit])
     breaks += list(
         PayoutAccount.objects.filter(status=PayoutAccount.Status.AWAITING_CONFIRMATION)
         .select_related("user")
@@ -159,4 +157,3 @@ def count_paid_by_regency(*, since: dt.datetime | None = None) -> dict[str, tupl
 def count_instalments_by_status() -> dict[str, int]:
     rows = Instalment.objects.values("status").annotate(n=Count("pk"))
     return {row["status"]: row["n"] for row in rows}
-

@@ -110,7 +110,7 @@ def verify_payouts(*, limit: int = 20) -> list[tuple[str, list[tuple[object, obj
     failures = []
     with connection.cursor() as cursor:
         for name, sql in CHECKS:
-            cursor.execute(f"{sql} LIMIT {int(limit)}")  # noqa: S608 - constant SQL
+            cursor.execute(f"{sql} LIMIT {int(limit)}")
             rows = cursor.fetchall()
             if rows:
                 failures.append((name, [(row[0], row[1]) for row in rows]))

@@ -66,7 +66,10 @@ def open_accounts(
     """Many accounts at once, as `open_account` opens one: (code, kind, owner type, owner
     id) each; new ones are inserted in one statement, existing ones must agree
     (AccountConflictError). For callers that open thousands at a time (payouts)."""
-    wanted = {code: (AccountKind(kind), owner_type, owner_id) for code, kind, owner_type, owner_id in specs}
+    wanted = {
+        code: (AccountKind(kind), owner_type, owner_id)
+        for code, kind, owner_type, owner_id in specs
+    }
     LedgerAccount.objects.bulk_create(
         [
             LedgerAccount(

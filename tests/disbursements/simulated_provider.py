@@ -6,15 +6,15 @@ adapter (bekal.disbursements.providers.http), and it calls Bekal back over HTTP.
 
 from __future__ import annotations
 
-import json
 import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+
+import httpx
 
 SECRET = "test-provider-secret"
 
@@ -35,18 +35,10 @@ class SimulatedProvider:
         self._post("/_sim/holders", holders)
 
     def transfers(self) -> list[dict[str, Any]]:
-        with urllib.request.urlopen(f"{self.url}/_sim/transfers", timeout=10) as response:
-            return list(json.loads(response.read())["transfers"])
+        return list(httpx.get(f"{self.url}/_sim/transfers", timeout=10).json()["transfers"])
 
     def _post(self, path: str, data: dict[str, Any]) -> None:
-        request = urllib.request.Request(
-            f"{self.url}{path}",
-            data=json.dumps(data).encode(),
-            headers={"Content-Type": "application/json"},
-            method="POST",
-        )
-        with urllib.request.urlopen(request, timeout=10):
-            pass
+        httpx.post(f"{self.url}{path}", json=data, timeout=10).raise_for_status()
 
 
 @contextmanager
@@ -56,9 +48,21 @@ def simulated_provider(
     port = free_port()
     process = subprocess.Popen(
         [
-            sys.executable, "-m", "bekal.disbursements.simulator",
-            "--port", str(port), "--callback-url", callback_url, "--secret", SECRET,
-            "--delay", str(delay), "--late-seconds", str(late), "--slow-seconds", str(slow),
+            sys.executable,
+            "-m",
+            "bekal.disbursements.simulator",
+            "--port",
+            str(port),
+            "--callback-url",
+            callback_url,
+            "--secret",
+            SECRET,
+            "--delay",
+            str(delay),
+            "--late-seconds",
+            str(late),
+            "--slow-seconds",
+            str(slow),
         ],
         stdout=subprocess.DEVNULL,
     )

@@ -38,9 +38,7 @@ def balance(code: str) -> int:
 
 def settled_total() -> int:
     return sum(
-        LedgerAccount.objects.filter(owner_type="payouts.settled").values_list(
-            "balance", flat=True
-        )
+        LedgerAccount.objects.filter(owner_type="payouts.settled").values_list("balance", flat=True)
     )
 
 

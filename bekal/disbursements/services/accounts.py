@@ -169,9 +169,7 @@ def confirm_account_link(
         )
         if link is None or link.status != LinkRequest.Status.PENDING:
             raise errors.LinkNotRequestedError()
-        wrong = not secrets.compare_digest(
-            link.code_hash, _code_hash(code.strip(), link.code_salt)
-        )
+        wrong = not secrets.compare_digest(link.code_hash, _code_hash(code.strip(), link.code_salt))
         if wrong or now > link.expires_at:
             link.attempts += 1
             if link.attempts >= settings.BEKAL_OTP_MAX_ATTEMPTS:

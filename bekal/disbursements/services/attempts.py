@@ -153,7 +153,9 @@ def apply_outcome(*, attempt_id: int, result: TransferResult, via: str) -> Attem
         attempt.status = Attempt.Status.PENDING
         attempt.provider_reference = result.provider_reference or attempt.provider_reference
         attempt.last_checked_at = now
-        attempt.save(update_fields=["status", "provider_reference", "last_checked_at", "updated_at"])
+        attempt.save(
+            update_fields=["status", "provider_reference", "last_checked_at", "updated_at"]
+        )
     elif attempt.status in OPEN:
         attempt.last_checked_at = now
         attempt.save(update_fields=["last_checked_at", "updated_at"])
@@ -180,9 +182,7 @@ def _succeed(
     notices.tell_paid(instalment=instalment, account=attempt.account)
 
 
-def _fail(
-    attempt: Attempt, instalment: Instalment, code: str, via: str, now: dt.datetime
-) -> None:
+def _fail(attempt: Attempt, instalment: Instalment, code: str, via: str, now: dt.datetime) -> None:
     attempt.failure_posting = postings.post_failure(
         external_id=attempt.external_id,
         provider=attempt.provider,

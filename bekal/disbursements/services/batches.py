@@ -26,9 +26,7 @@ from bekal.ledger.services import reverse_transaction
 
 
 def _payable_instalments() -> object:
-    active = PayoutAccount.objects.filter(
-        user=OuterRef("user"), status=PayoutAccount.Status.ACTIVE
-    )
+    active = PayoutAccount.objects.filter(user=OuterRef("user"), status=PayoutAccount.Status.ACTIVE)
     return (
         Instalment.objects.filter(status=Instalment.Status.DUE, batch__isnull=True)
         .filter(Exists(active))
@@ -67,9 +65,7 @@ def prepare_batch(*, officer: User | None, provider: str | None = None) -> Batch
 
 
 @transaction.atomic
-def approve_batch(
-    *, batch: Batch, officer: User, control_count: int, control_sum: int
-) -> Batch:
+def approve_batch(*, batch: Batch, officer: User, control_count: int, control_sum: int) -> Batch:
     """The second officer approves with the control totals they checked: payable -> in
     flight is posted for the whole batch, and its submission is enqueued."""
     from bekal.disbursements import tasks
@@ -100,7 +96,9 @@ def approve_batch(
     batch.approved_by = officer
     batch.approved_at = timezone.now()
     batch.approval_posting = posting
-    batch.save(update_fields=["status", "approved_by", "approved_at", "approval_posting", "updated_at"])
+    batch.save(
+        update_fields=["status", "approved_by", "approved_at", "approval_posting", "updated_at"]
+    )
     record_event(
         action="disbursements.batch_approved",
         actor=officer,

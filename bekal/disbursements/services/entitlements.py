@@ -84,7 +84,7 @@ def create_instalments(*, card_ids: list[int] | None = None) -> int:
             _CREATE.format(card_filter=card_filter),
             [card_ids, card_ids] if card_ids is not None else [],
         )
-        return cursor.rowcount
+        return int(cursor.rowcount)
 
 
 def cancel_for_revoked_cards() -> int:
@@ -174,9 +174,12 @@ def submit_survey(*, user: Any, instalment_id: int, answers: dict[str, str]) -> 
         clean[question] = value
     # Surveys come in order, after the first incentive has fallen due.
     earlier = Instalment.objects.filter(card=instalment.card, sequence__lt=instalment.sequence)
-    if earlier.filter(kind=Instalment.Kind.SURVEY, survey__isnull=True).exists() or earlier.filter(
-        kind=Instalment.Kind.MONTHLY, kind_number=1, status=Instalment.Status.SCHEDULED
-    ).exists():
+    if (
+        earlier.filter(kind=Instalment.Kind.SURVEY, survey__isnull=True).exists()
+        or earlier.filter(
+            kind=Instalment.Kind.MONTHLY, kind_number=1, status=Instalment.Status.SCHEDULED
+        ).exists()
+    ):
         raise SurveyNotOpenError()
     SurveyResponse.objects.create(instalment=instalment, answers=clean)
     record_event(

@@ -27,6 +27,7 @@ provider executed, for the tests and the benchmark to count.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import threading
@@ -86,8 +87,9 @@ class Simulator:
                 return 409, {"responseCode": "4091800", "responseMessage": "Duplicate"}, "answer"
             ending = number[-2:]
             failure = FAILURES.get(ending) or (
-                EWALLET_FAILURES.get(ending) if body.get("beneficiaryBankCode") in {
-                    "ovo", "gopay", "linkaja", "dana"} else None
+                EWALLET_FAILURES.get(ending)
+                if body.get("beneficiaryBankCode") in {"ovo", "gopay", "linkaja", "dana"}
+                else None
             )
             if number not in self.holders and not failure:
                 failure = "invalid_account"
@@ -185,10 +187,7 @@ class Simulator:
 
     def statement(self, day: str, fmt: str) -> str:
         with self.lock:
-            rows = [
-                r for r in self.transfers.values()
-                if r["executed"] and r["value_date"] == day
-            ]
+            rows = [r for r in self.transfers.values() if r["executed"] and r["value_date"] == day]
             rows.sort(key=lambda r: r["external_id"])
         if fmt == "mt940":
             return mt940_statement(day, rows)
@@ -243,8 +242,10 @@ def make_handler(sim: Simulator) -> type[BaseHTTPRequestHandler]:
                 self._reply(200, text, "text/plain; charset=utf-8")
             elif url.path == "/_sim/transfers":
                 with sim.lock:
-                    data = {"transfers": list(sim.transfers.values()),
-                            "submissions": sim.submissions}
+                    data = {
+                        "transfers": list(sim.transfers.values()),
+                        "submissions": sim.submissions,
+                    }
                 self._reply(200, data)
             else:
                 self._reply(404, {"responseCode": "4040000"})
@@ -273,10 +274,8 @@ def make_handler(sim: Simulator) -> type[BaseHTTPRequestHandler]:
                     return
                 if how == "slow":
                     time.sleep(sim.slow)
-                try:
+                with contextlib.suppress(OSError):  # the client gave up waiting
                     self._reply(status, payload)
-                except OSError:
-                    pass
             else:
                 self._reply(404, {"responseCode": "4040000"})
 

@@ -55,15 +55,18 @@ class CodeForm(forms.Form):
 
 class SurveyForm(forms.Form):
     training_useful = forms.ChoiceField(
-        label=gettext_lazy("How useful was the training?"), choices=USEFUL,
+        label=gettext_lazy("How useful was the training?"),
+        choices=USEFUL,
         widget=forms.RadioSelect,
     )
     work_status = forms.ChoiceField(
-        label=gettext_lazy("What is your work status now?"), choices=WORK,
+        label=gettext_lazy("What is your work status now?"),
+        choices=WORK,
         widget=forms.RadioSelect,
     )
     skill_used = forms.ChoiceField(
-        label=gettext_lazy("Have you used what you learnt?"), choices=USED,
+        label=gettext_lazy("Have you used what you learnt?"),
+        choices=USED,
         widget=forms.RadioSelect,
     )
 

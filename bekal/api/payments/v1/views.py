@@ -20,7 +20,9 @@ from bekal.disbursements.services.attempts import receive_callback
 @require_POST
 def callback(request: HttpRequest, provider: str) -> HttpResponse:
     if provider != settings.BEKAL_PAYOUT_PROVIDER_CODE:
-        return JsonResponse({"responseCode": "4040000", "responseMessage": "Unknown provider"}, status=404)
+        return JsonResponse(
+            {"responseCode": "4040000", "responseMessage": "Unknown provider"}, status=404
+        )
     try:
         outcome = receive_callback(
             provider_code=provider, headers=dict(request.headers), body=request.body
