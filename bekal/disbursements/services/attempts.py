@@ -38,7 +38,8 @@ POLL_AFTER = dt.timedelta(seconds=30)
 
 
 def _external_id(instalment_id: int, number: int) -> str:
-    return f"BKL{instalment_id:012d}A{number:02d}"
+    """16 characters: the most an MT940 statement line keeps of a reference."""
+    return f"BK{instalment_id:012d}{number:02d}"
 
 
 @transaction.atomic
