@@ -12,7 +12,7 @@ HOLDERS ?= 5000
 EMAILS ?= 2000
 OVERLOAD ?=
 
-.PHONY: demo test lint wrk bench-signup chaos-signup bench-email bench-exclusion bench-selection bench-marketplace clean install browser
+.PHONY: demo test lint wrk bench-signup chaos-signup bench-email bench-exclusion bench-selection bench-marketplace bench-payouts clean install browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,9 @@ bench-selection: $(STAMP)
 
 bench-marketplace: $(STAMP) messages
 	$(PY) -m bench.marketplace --holders $(HOLDERS)
+
+bench-payouts: $(STAMP) messages
+	$(PY) -m bench.payouts --size $(SIZE)
 
 # Debian's wrk drives the sign-up benchmark (a C load generator: it leaves the cores to
 # the server it measures). OVERLOAD=1 adds ten times the load through the waiting room.

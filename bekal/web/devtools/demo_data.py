@@ -44,6 +44,7 @@ from bekal.registration.selectors import is_registration_complete
 from bekal.selection import services as selection
 from bekal.selection.selectors import get_published_outcome
 from bekal.web.devtools.demo_catalogue import load_demo_catalogue
+from bekal.web.devtools.demo_payouts import load_demo_payouts
 from bekal.web.devtools.demo_registrants import (
     DEMO_REGENCIES,
     complete_registrant_emails,
@@ -110,7 +111,14 @@ def load_demo_data(*, regencies: tuple[str, ...] = DEMO_REGENCIES) -> list[DemoL
     holders = load_card_holders(admin=admin, regencies=regencies)
     load_trainings(holders=holders, courses=courses)
     ensure_open_wave(admin=admin)
-    return [PARTICIPANT, CARD_HOLDER, ADMIN, OFFICER]
+    checker = load_demo_payouts(admin=admin, holders=holders, password=PASSWORD)
+    return [
+        PARTICIPANT,
+        CARD_HOLDER,
+        ADMIN,
+        OFFICER,
+        DemoLogin("second officer, payouts", checker, PASSWORD),
+    ]
 
 
 def _load_accounts() -> None:
