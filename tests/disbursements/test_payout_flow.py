@@ -13,6 +13,7 @@ from bekal.disbursements.services import batches, entitlements
 from bekal.disbursements.services.attempts import poll_open_attempts
 from bekal.disbursements.verification import verify_payouts
 from bekal.ledger.models import LedgerAccount
+from bekal.notifications.models import OutboxMessage
 from tests.disbursements.factories import (
     link_account,
     officers,
@@ -82,6 +83,10 @@ def test_a_reviewed_training_is_paid_once_into_a_matched_ewallet(provider, worke
     assert verify_payouts() == []
     call_command("verify_payouts")
     call_command("verify_ledger")
+    # She is told by email and by SMS, in Indonesian.
+    told = OutboxMessage.objects.filter(user=person, kind="incentive_paid")
+    assert sorted(told.values_list("channel", flat=True)) == ["email", "sms"]
+    assert "Rp 600.000" in told.get(channel="email").subject
 
 
 def test_a_closed_account_fails_with_a_reason_and_a_new_account_is_paid_once(provider, worker):
@@ -101,6 +106,8 @@ def test_a_closed_account_fails_with_a_reason_and_a_new_account_is_paid_once(pro
     first = Instalment.objects.get(card=card, sequence=1)
     assert (first.status, first.failure_code) == (Instalment.Status.FAILED, "closed_account")
     assert balance(f"incentive:card:{card.pk}") == 600_000  # owed again
+    sms = OutboxMessage.objects.get(user=person, kind="incentive_failed", channel="sms")
+    assert "Hubungkan rekening yang masih aktif." in sms.body
 
     link_account(person, channel="bni", number="0098765400")
     first.refresh_from_db()

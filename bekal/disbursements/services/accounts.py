@@ -71,13 +71,13 @@ def _check_cooldown(user: User, now: dt.datetime) -> None:
         )
 
 
-@transaction.atomic
 def request_account_link(
     *, user: User, channel: str, number: str, ip: str | None = None, now: dt.datetime | None = None
 ) -> LinkRequest:
     """Check the account with the provider and send a code to the verified phone.
     Refusals: see bekal.disbursements.errors (nothing is stored on a refusal, except
-    a NO_MATCH, which is recorded for the programme office)."""
+    a NO_MATCH, which is recorded for the programme office). The provider is called
+    outside any transaction; what is stored is written in one."""
     now = now or timezone.now()
     phone = get_current_phone(user=user)
     if phone is None:
@@ -110,6 +110,30 @@ def request_account_link(
         raise errors.NameMismatchError(field="number", holder=inquiry.holder_name)
     if comparison.result == NameMatch.NOT_POSSIBLE:
         raise errors.NameNotComparableError(field="number")
+    with transaction.atomic():
+        return _store_link_request(
+            user=user,
+            channel=channel,
+            account_number=account_number,
+            holder_name=inquiry.holder_name,
+            name_match=comparison.result,
+            phone=verified_e164,
+            ip=ip,
+            now=now,
+        )
+
+
+def _store_link_request(
+    *,
+    user: User,
+    channel: str,
+    account_number: str,
+    holder_name: str,
+    name_match: NameMatch,
+    phone: str,
+    ip: str | None,
+    now: dt.datetime,
+) -> LinkRequest:
     LinkRequest.objects.filter(user=user, status=LinkRequest.Status.PENDING).update(
         status=LinkRequest.Status.REPLACED
     )
@@ -121,15 +145,15 @@ def request_account_link(
         number_encrypted=encrypt(account_number),
         number_index=number_index(account_number),
         number_last4=account_number[-4:],
-        holder_name=inquiry.holder_name,
-        name_match=comparison.result.value,
+        holder_name=holder_name,
+        name_match=name_match.value,
         code_salt=salt,
         code_hash=_code_hash(code, salt),
         created_at=now,
         expires_at=now + dt.timedelta(seconds=settings.BEKAL_OTP_TTL_SECONDS),
     )
     queue_sms(
-        to=verified_e164,
+        to=phone,
         kind=CODE_KIND,
         body=code_message(code=code, language=user.language),
         user=user,
@@ -144,7 +168,7 @@ def request_account_link(
         ip_address=ip,
         channel=channel,
         account=f"****{account_number[-4:]}",
-        name_match=comparison.result.value,
+        name_match=name_match.value,
     )
     return link
 
