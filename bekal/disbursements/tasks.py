@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 from django.utils import timezone
 from procrastinate.contrib.django import app
+from procrastinate.exceptions import AlreadyEnqueued
 
 from bekal.disbursements.models import Batch
 
@@ -18,6 +20,13 @@ def sweep_instalments() -> None:
     entitlements.create_instalments()
     entitlements.cancel_for_revoked_cards()
     entitlements.make_instalments_due()
+
+
+def request_sweep() -> None:
+    """Run the sweep soon (after a review: the first incentive may be due). One queued
+    sweep at a time: a request while one waits is the same request."""
+    with contextlib.suppress(AlreadyEnqueued):
+        sweep_instalments.configure(queueing_lock="sweep_instalments_now").defer()
 
 
 @app.periodic(cron="* * * * *", periodic_id="sweep_instalments")
