@@ -43,8 +43,10 @@ INSTALLED_APPS = [
     "bekal.cards",
     "bekal.ledger",
     "bekal.marketplace",
+    "bekal.reporting",
     "bekal.web.portal",
     "bekal.web.backoffice",
+    "bekal.web.dashboards",
     "bekal.web.devtools",
     "bekal.api",
 ]
