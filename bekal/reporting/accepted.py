@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from bekal.accounts.models import User
@@ -52,7 +53,8 @@ class AcceptedList:
     query: str
 
 
-def _accepted(wave: Wave, area: Area, text: str = "") -> QuerySet[WaveApplication]:
+def _accepted(wave: Wave, area: Area, text: str = "") -> Any:
+    """(application id, name, masked NIK, district, card status) of the selected, by name."""
     applications = WaveApplication.objects.filter(
         wave=wave, regency_id=area.regency_code, selected=True
     )
@@ -64,19 +66,21 @@ def _accepted(wave: Wave, area: Area, text: str = "") -> QuerySet[WaveApplicatio
     elif text:
         applications = applications.filter(user__registration_profile__full_name__icontains=text)
     card_status = Card.objects.filter(user=OuterRef("user_id"), wave=wave).values("status")[:1]
-    return applications.annotate(
-        full_name=F("user__registration_profile__full_name"),
-        nik_masked=F("user__registration_profile__nik_masked"),
-        district=F("user__registration_profile__domicile_village__district__name"),
-        card_status=Subquery(card_status),
-    ).order_by("full_name", "pk")
+    return (
+        applications.annotate(
+            full_name=F("user__registration_profile__full_name"),
+            nik_masked=F("user__registration_profile__nik_masked"),
+            district=F("user__registration_profile__domicile_village__district__name"),
+            card_status=Subquery(card_status),
+        )
+        .order_by("full_name", "pk")
+        .values_list("pk", "full_name", "nik_masked", "district", "card_status")
+    )
 
 
-def _rows(applications: QuerySet[WaveApplication]) -> Iterator[AcceptedRow]:
-    for pk, name, nik, district, status in applications.values_list(
-        "pk", "full_name", "nik_masked", "district", "card_status"
-    ).iterator(chunk_size=2000):
-        yield AcceptedRow(pk, name or "", nik or "", district or "", status or "")
+def _row(values: tuple[int, str | None, str | None, str | None, str | None]) -> AcceptedRow:
+    pk, name, nik, district, status = values
+    return AcceptedRow(pk, name or "", nik or "", district or "", status or "")
 
 
 @transaction.atomic
@@ -95,7 +99,7 @@ def list_accepted(
     text = " ".join(text.split())[:100]
     paginator = Paginator(_accepted(wave, area, text), PAGE_SIZE)
     shown = paginator.get_page(page)
-    shown.object_list = list(_rows(shown.object_list))  # type: ignore[arg-type]
+    shown.object_list = [_row(values) for values in shown.object_list]
     record_event(
         action="dashboards.accepted_list_viewed",
         actor=viewer,
@@ -111,4 +115,4 @@ def list_accepted(
 
 def iter_accepted(*, area: Area, wave: Wave) -> Iterator[AcceptedRow]:
     """Every selected applicant of the wave in the area's regency (for the exports)."""
-    return _rows(_accepted(wave, area))
+    return (_row(values) for values in _accepted(wave, area).iterator(chunk_size=2000))

@@ -40,7 +40,7 @@ def test_the_city_officer_sees_the_funnel_of_their_city(client, selected_siti):
     text = page.content.decode()
     assert "Dasbor: Kota Bengkulu" in text
     assert "<svg" in text and "<table" in text
-    assert 'http-equiv="refresh"' in text
+    assert 'id="auto-refresh"' in text and "dashboards/refresh." in text
     assert "Per " in text and " WIB" in text
     funnel = page.context["funnel"]
     assert {step.stage: step.count for step in funnel}["card_accepted"] == 1

@@ -13,7 +13,7 @@ from django.utils.formats import number_format
 
 #: The width of every chart's viewBox: a phone's 360 px shows it at its own scale.
 WIDTH = 360
-LABEL_HEIGHT = 14
+LABEL_HEIGHT = 16
 BAR_HEIGHT = 14
 ROW_HEIGHT = LABEL_HEIGHT + BAR_HEIGHT + 8
 

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -37,11 +38,11 @@ from bekal.web.refusals import render_refusal
 REFRESH_SECONDS = 60
 
 
-def figures_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def figures_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Signed-in staff only; a refusal of the scope is a page with its status."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         try:
@@ -175,7 +176,7 @@ def accepted(request: HttpRequest, number: int, regency: str) -> HttpResponse:
     )
 
 
-def _send(export: exports.Export, fmt: str) -> HttpResponse:
+def _send(export: exports.Export, fmt: str) -> HttpResponseBase:
     if fmt == "csv":
         response = StreamingHttpResponse(
             exports.csv_lines(export), content_type="text/csv; charset=utf-8"
@@ -199,7 +200,7 @@ def _send(export: exports.Export, fmt: str) -> HttpResponse:
 
 
 @figures_page
-def export_figures(request: HttpRequest, fmt: str) -> HttpResponse:
+def export_figures(request: HttpRequest, fmt: str) -> HttpResponseBase:
     if fmt not in exports.FORMATS:
         raise OutsideScopeError()
     export = exports.export_figures(
@@ -213,7 +214,7 @@ def export_figures(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @figures_page
-def export_accepted(request: HttpRequest, number: int, regency: str, fmt: str) -> HttpResponse:
+def export_accepted(request: HttpRequest, number: int, regency: str, fmt: str) -> HttpResponseBase:
     if fmt not in exports.FORMATS:
         raise OutsideScopeError()
     export = exports.export_accepted(

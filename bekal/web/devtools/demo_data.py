@@ -110,7 +110,9 @@ def load_demo_data(*, regencies: tuple[str, ...] = DEMO_REGENCIES) -> list[DemoL
     holders = load_card_holders(admin=admin, regencies=regencies)
     load_trainings(holders=holders, courses=courses)
     ensure_open_wave(admin=admin)
-    return [PARTICIPANT, CARD_HOLDER, ADMIN, OFFICER]
+    from bekal.web.devtools.demo_dashboards import load_dashboard_logins
+
+    return [PARTICIPANT, CARD_HOLDER, ADMIN, OFFICER, *load_dashboard_logins()]
 
 
 def _load_accounts() -> None:
