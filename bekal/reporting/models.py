@@ -56,6 +56,29 @@ class SignupHour(models.Model):
         return f"{self.hour:%Y-%m-%d %H}/{self.regency_code}: {self.total}"
 
 
+class SignupDay(models.Model):
+    """Accounts created per day (Asia/Jakarta), by the regency their person has now: the
+    daily chart reads 30 rows a regency, not 720 hourly ones."""
+
+    day = models.DateField()
+    regency_code = models.CharField(max_length=5, blank=True)
+    shard = models.SmallIntegerField(default=0)
+    total = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "regency_code", "shard"], name="reporting_signup_day_cell"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["regency_code", "day"], name="reporting_signup_day_regency")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day}/{self.regency_code}: {self.total}"
+
+
 class PersonFigures(models.Model):
     """What one participant counts under now: the triggers' memory of the last count."""
 

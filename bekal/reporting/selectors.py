@@ -158,29 +158,52 @@ def get_signups_by_hour(*, area: Area, hours: int = 48) -> list[Point]:
 
 def get_signups_by_day(*, area: Area, days: int = 30) -> list[Point]:
     """Accounts created on each of the last `days` days (Jakarta), oldest first."""
-    today = timezone.localtime(timezone.now(), JAKARTA).replace(
-        hour=0, minute=0, second=0, microsecond=0
-    )
+    today = timezone.localtime(timezone.now(), JAKARTA).date()
     start = today - dt.timedelta(days=days - 1)
-    found = _signups(area, start, "day")
+    condition, params = area.regency_filter()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT day, sum(total) FROM reporting_signupday "  # noqa: S608 - fixed SQL
+            f"WHERE day >= %s AND {condition} GROUP BY 1",
+            [start, *params],
+        )
+        found = {day: int(total) for day, total in cursor.fetchall()}
     return [
-        Point(at, found.get(at, 0)) for at in (start + dt.timedelta(days=n) for n in range(days))
+        Point(
+            dt.datetime.combine(day, dt.time(), tzinfo=JAKARTA),
+            found.get(day, 0),
+        )
+        for day in (start + dt.timedelta(days=n) for n in range(days))
     ]
 
 
-def _quota(wave: Wave, area: Area) -> int | None:
+def _quotas(waves: list[Wave], area: Area) -> dict[int, int | None]:
     if area.level == Level.NATIONAL:
-        return wave.national_quota
-    quotas = WaveQuota.objects.filter(wave=wave)
+        return {wave.pk: wave.national_quota for wave in waves}
+    quotas = WaveQuota.objects.filter(wave__in=waves)
     if area.level == Level.PROVINCE:
-        row = quotas.filter(province_id=area.province_code).first()
+        quotas = quotas.filter(province_id=area.province_code)
     else:
-        row = quotas.filter(regency_id=area.regency_code).first()
-    return row.quota if row else None
+        quotas = quotas.filter(regency_id=area.regency_code)
+    found = dict(quotas.values_list("wave_id", "quota"))
+    return {wave.pk: found.get(wave.pk) for wave in waves}
 
 
-def _wave_row(wave: Wave, area: Area) -> WaveRow:
-    totals = _stage_totals(area, wave_id=wave.pk)
+def _wave_totals(waves: list[Wave], area: Area) -> dict[int, dict[str, int]]:
+    condition, params = area.regency_filter()
+    found: dict[int, dict[str, int]] = {wave.pk: {} for wave in waves}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT wave_id, stage, sum(total) FROM reporting_stagecount "  # noqa: S608
+            f"WHERE wave_id = ANY(%s) AND {condition} GROUP BY 1, 2",
+            [[wave.pk for wave in waves], *params],
+        )
+        for wave_id, stage, total in cursor.fetchall():
+            found[wave_id][stage] = int(total)
+    return found
+
+
+def _wave_row(wave: Wave, totals: dict[str, int], quota: int | None) -> WaveRow:
     reasons = sorted(
         (
             (reason_label(key.removeprefix(REASON_PREFIX)), count)
@@ -196,7 +219,7 @@ def _wave_row(wave: Wave, area: Area) -> WaveRow:
         eligible=totals.get(WaveFigure.ELIGIBLE, 0),
         ineligible=totals.get(WaveFigure.INELIGIBLE, 0),
         selected=totals.get(WaveFigure.SELECTED, 0),
-        quota=_quota(wave, area),
+        quota=quota,
         not_selected=totals.get(WaveFigure.NOT_SELECTED, 0),
         carried_in=totals.get(WaveFigure.CARRIED_IN, 0),
         card_accepted=totals.get(WaveFigure.CARD_ACCEPTED, 0),
@@ -204,10 +227,12 @@ def _wave_row(wave: Wave, area: Area) -> WaveRow:
     )
 
 
-def list_wave_rows(*, area: Area, limit: int = 12) -> list[WaveRow]:
+def list_wave_rows(*, area: Area, limit: int = 6) -> list[WaveRow]:
     """The latest waves (open or closed) with their figures in the area."""
-    waves = Wave.objects.exclude(status=Wave.Status.DRAFT).order_by("-number")[:limit]
-    return [_wave_row(wave, area) for wave in waves]
+    waves = list(Wave.objects.exclude(status=Wave.Status.DRAFT).order_by("-number")[:limit])
+    totals = _wave_totals(waves, area)
+    quotas = _quotas(waves, area)
+    return [_wave_row(wave, totals[wave.pk], quotas[wave.pk]) for wave in waves]
 
 
 def get_wave(*, number: int) -> Wave:
@@ -218,7 +243,7 @@ def get_wave(*, number: int) -> Wave:
 
 
 def get_wave_row(*, area: Area, wave: Wave) -> WaveRow:
-    return _wave_row(wave, area)
+    return _wave_row(wave, _wave_totals([wave], area)[wave.pk], _quotas([wave], area)[wave.pk])
 
 
 def list_wave_regions(*, area: Area, wave: Wave) -> list[tuple[str, str, dict[str, int]]]:

@@ -17,7 +17,8 @@ from bekal.core.audit import record_event
 
 logger = logging.getLogger(__name__)
 
-#: The wave_id under which sign-ups per hour are compared ("signups:<UTC hour>").
+#: The wave_id under which sign-ups are compared: per hour ("signups:<UTC hour>") and per
+#: day ("signups:<Jakarta date>").
 SIGNUPS = -1
 
 _RECOUNT = """
@@ -35,6 +36,11 @@ WITH fresh AS MATERIALIZED (
   SELECT -1, f.regency_code,
          'signups:' || to_char(f.joined_hour AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24'), count(*)
   FROM fresh f GROUP BY 1, 2, 3
+  UNION ALL
+  SELECT -1, f.regency_code,
+         'signups:' || ((date_trunc('day', f.joined_hour AT TIME ZONE 'Asia/Jakarta'))::date)::text,
+         count(*)
+  FROM fresh f GROUP BY 1, 2, 3
 ), counted AS (
   SELECT wave_id, regency_code, stage, sum(total)::bigint AS total
   FROM reporting_stagecount GROUP BY 1, 2, 3
@@ -42,6 +48,9 @@ WITH fresh AS MATERIALIZED (
   SELECT -1, regency_code, 'signups:' || to_char(hour AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24'),
          sum(total)::bigint
   FROM reporting_signuphour GROUP BY 1, 2, 3
+  UNION ALL
+  SELECT -1, regency_code, 'signups:' || day::text, sum(total)::bigint
+  FROM reporting_signupday GROUP BY 1, 2, 3
 )
 SELECT coalesce(e.wave_id, c.wave_id), coalesce(e.regency_code, c.regency_code),
        coalesce(e.stage, c.stage), coalesce(e.total, 0), coalesce(c.total, 0)

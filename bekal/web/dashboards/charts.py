@@ -1,15 +1,19 @@
-"""The geometry of the dashboards' SVG charts, computed here and drawn by templates.
+"""The dashboards' SVG charts, drawn here (a chart has up to a few hundred shapes, which
+a template loop renders slowly) and shown beside their tables.
 
 No script and no inline style: each shape's position is an SVG attribute, which the
-Content-Security-Policy allows, and its colour comes from dashboards.css.
+Content-Security-Policy allows, and its colour comes from dashboards.css. Coordinates
+are written with a dot whatever the language.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from django.utils.formats import number_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from bekal.web.dashboards.numbers import format_number
 
 #: The width of every chart's viewBox: a phone's 360 px shows it at its own scale.
 WIDTH = 360
@@ -18,91 +22,82 @@ BAR_HEIGHT = 14
 ROW_HEIGHT = LABEL_HEIGHT + BAR_HEIGHT + 8
 
 
-def number(value: int | float) -> str:
-    return number_format(value, force_grouping=True)
+def _svg(chart_id: str, title: Any, height: int, body: SafeString) -> SafeString:
+    return format_html(
+        '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-title"'
+        ' preserveAspectRatio="xMinYMin meet"><title id="{}-title">{}</title>{}</svg>',
+        WIDTH,
+        height,
+        chart_id,
+        chart_id,
+        title,
+        body,
+    )
 
 
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    value_text: str
-    y_label: int
-    y_bar: int
-    width: float
-    muted: bool = False
-
-
-@dataclass(frozen=True)
-class BarChart:
-    bars: list[Bar]
-    height: int
-    width: int = WIDTH
-
-
-def bar_chart(items: list[tuple[Any, int | None, str]]) -> BarChart:
+def bar_chart(items: list[tuple[Any, int | None, str]], *, chart_id: str, title: Any) -> SafeString:
     """Horizontal bars, one row each: (label, value or None when not counted, note)."""
     top = max((value or 0 for _label, value, _note in items), default=0) or 1
-    bars = []
+    rows = []
     for n, (label, value, note) in enumerate(items):
         y = n * ROW_HEIGHT
-        text = number(value) if value is not None else note
-        if value is not None and note:
-            text = f"{text} ({note})"
-        bars.append(
-            Bar(
-                label=str(label),
-                value_text=text,
-                y_label=y + LABEL_HEIGHT - 3,
-                y_bar=y + LABEL_HEIGHT,
-                width=round((WIDTH - 2) * (value or 0) / top, 1),
-                muted=value is None,
+        text = format_number(value) if value is not None else note
+        width = (WIDTH - 2) * (value or 0) / top
+        rows.append(
+            (
+                y + LABEL_HEIGHT - 3,
+                f"{label}: {text}",
+                y + LABEL_HEIGHT,
+                f"{width:.1f}",
+                BAR_HEIGHT,
+                " muted" if value is None else "",
             )
         )
-    return BarChart(bars=bars, height=max(len(items) * ROW_HEIGHT, ROW_HEIGHT))
+    body = format_html_join(
+        "",
+        '<text x="0" y="{}" class="chart-label">{}</text>'
+        '<rect x="0" y="{}" width="{}" height="{}" class="bar{}"></rect>',
+        rows,
+    )
+    return _svg(chart_id, title, max(len(items), 1) * ROW_HEIGHT, body)
 
 
-@dataclass(frozen=True)
-class Column:
-    x: float
-    y: float
-    width: float
-    height: float
-    title: str
+PLOT_TOP, PLOT_BOTTOM, HEIGHT = 16, 120, 140
 
 
-@dataclass(frozen=True)
-class ColumnChart:
-    columns: list[Column]
-    first_label: str
-    last_label: str
-    top_label: str
-    width: int = WIDTH
-    height: int = 140
-    plot_top: int = 16
-    plot_bottom: int = 120
-
-
-def column_chart(points: list[tuple[str, int]]) -> ColumnChart:
-    """Vertical columns over time: (label, value) oldest first."""
+def column_chart(points: list[tuple[str, int]], *, chart_id: str, title: Any) -> SafeString:
+    """Vertical columns over time: (label, value), oldest first."""
     top = max((value for _label, value in points), default=0)
-    plot_top, plot_bottom = 16, 120
-    span = plot_bottom - plot_top
+    span = PLOT_BOTTOM - PLOT_TOP
     step = WIDTH / max(len(points), 1)
     columns = []
     for n, (label, value) in enumerate(points):
-        height = round(span * value / top, 1) if top else 0.0
+        height = span * value / top if top else 0.0
         columns.append(
-            Column(
-                x=round(n * step + step * 0.1, 1),
-                y=round(plot_bottom - height, 1),
-                width=round(step * 0.8, 1),
-                height=height,
-                title=f"{label}: {number(value)}",
+            (
+                f"{n * step + step * 0.1:.1f}",
+                f"{PLOT_BOTTOM - height:.1f}",
+                f"{step * 0.8:.1f}",
+                f"{height:.1f}",
+                f"{label}: {format_number(value)}",
             )
         )
-    return ColumnChart(
-        columns=columns,
-        first_label=points[0][0] if points else "",
-        last_label=points[-1][0] if points else "",
-        top_label=number(top),
+    body = format_html(
+        '<text x="0" y="11" class="chart-label">{}</text>'
+        '<line x1="0" x2="{}" y1="{}" y2="{}" class="axis"></line>{}'
+        '<text x="0" y="136" class="chart-label">{}</text>'
+        '<text x="{}" y="136" class="chart-label end">{}</text>',
+        format_number(top),
+        WIDTH,
+        PLOT_BOTTOM,
+        PLOT_BOTTOM,
+        format_html_join(
+            "",
+            '<rect x="{}" y="{}" width="{}" height="{}" class="bar"><title>{}</title></rect>',
+            columns,
+        ),
+        points[0][0] if points else "",
+        WIDTH,
+        points[-1][0] if points else "",
     )
+    return _svg(chart_id, title, HEIGHT, body)

@@ -98,15 +98,27 @@ def overview(request: HttpRequest) -> HttpResponse:
                     "" if step.counted else _("not available yet"),
                 )
                 for step in funnel
-            ]
+            ],
+            chart_id="funnel",
+            title=_("Registration funnel"),
         ),
         "hours": hours,
-        "hours_chart": charts.column_chart([(f"{p.at:%d/%m %H:00}", p.count) for p in hours]),
+        "hours_chart": charts.column_chart(
+            [(f"{p.at:%d/%m %H:00}", p.count) for p in hours],
+            chart_id="hours",
+            title=_("Accounts created per hour (last 48 hours)"),
+        ),
         "days": days,
-        "days_chart": charts.column_chart([(f"{p.at:%d/%m}", p.count) for p in days]),
+        "days_chart": charts.column_chart(
+            [(f"{p.at:%d/%m}", p.count) for p in days],
+            chart_id="days",
+            title=_("Accounts created per day (last 30 days)"),
+        ),
         "regions": regions,
         "regions_chart": charts.bar_chart(
-            [(row.name, row.counts.get("account", 0), "") for row in regions]
+            [(row.name, row.counts.get("account", 0), "") for row in regions],
+            chart_id="regions",
+            title=_("Accounts by region"),
         ),
         "waves": selectors.list_wave_rows(area=area),
         "region_param": "provinsi" if area.level == Level.NATIONAL else "wilayah",
@@ -135,9 +147,15 @@ def wave(request: HttpRequest, number: int) -> HttpResponse:
                 (_("Selected"), row.selected, ""),
                 (_("Not selected (carried over)"), row.not_selected, ""),
                 (_("Card accepted"), row.card_accepted, ""),
-            ]
+            ],
+            chart_id="wave",
+            title=_("Applicants, eligible, selected"),
         ),
-        "reasons_chart": charts.bar_chart([(label, count, "") for label, count in row.reasons]),
+        "reasons_chart": charts.bar_chart(
+            [(label, count, "") for label, count in row.reasons],
+            chart_id="reasons",
+            title=_("Refusal reasons"),
+        ),
     }
     return render(request, "dashboards/wave.html", context)
 

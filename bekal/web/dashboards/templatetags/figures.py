@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.formats import number_format
+
+from bekal.web.dashboards.numbers import format_number, format_percent
 
 register = template.Library()
 
 
 @register.filter
 def angka(value: int | float | None) -> str:
-    if value is None:
-        return "-"
-    return number_format(value, force_grouping=True)
+    return format_number(value)
 
 
 @register.filter
 def persen(value: float | None) -> str:
-    if value is None:
-        return "-"
-    return number_format(value, decimal_pos=2, force_grouping=True) + "%"
+    return format_percent(value)
