@@ -7,13 +7,17 @@ listed, and so is every export.
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bekal.accounts.models import User
@@ -21,6 +25,7 @@ from bekal.cards.models import Card
 from bekal.core import crypto
 from bekal.core.audit import record_event
 from bekal.core.masking import mask_numbers
+from bekal.core.models import StaffSearch
 from bekal.programmes.models import Wave, WaveApplication
 from bekal.reporting.scope import Area, get_area
 from bekal.reporting.selectors import get_wave
@@ -111,6 +116,31 @@ def list_accepted(
         application_ids=[row.application_id for row in shown.object_list],
     )
     return AcceptedList(area=area, wave=wave, page=shown, query=mask_numbers(text))
+
+
+def _search_lifetime() -> timedelta:
+    return timedelta(seconds=settings.BEKAL_STAFF_SEARCH_LIFETIME_SECONDS)
+
+
+@transaction.atomic
+def hold_search(*, viewer: User, regency_code: str, text: str) -> str:
+    """Keep an accepted list's search encrypted under a new opaque id (for the URL): a
+    NIK typed there never reaches a URL. Only for a regency of the viewer's scope."""
+    get_area(viewer=viewer, regency_code=regency_code)
+    StaffSearch.objects.filter(created_at__lt=timezone.now() - _search_lifetime()).delete()
+    token = secrets.token_urlsafe(16)
+    StaffSearch.objects.create(
+        token=token, viewer=viewer, text_encrypted=crypto.encrypt(" ".join(text.split())[:100])
+    )
+    return token
+
+
+def get_held_search(*, viewer: User, token: str) -> str:
+    """The text of the viewer's own held search; "" for an unknown, foreign or old id."""
+    held = StaffSearch.objects.filter(
+        token=token[:32], viewer=viewer, created_at__gte=timezone.now() - _search_lifetime()
+    ).first()
+    return crypto.decrypt(held.text_encrypted) if held else ""
 
 
 def iter_accepted(*, area: Area, wave: Wave) -> Iterator[AcceptedRow]:

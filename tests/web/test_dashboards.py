@@ -98,6 +98,17 @@ def test_the_accepted_list_is_searched_by_name_without_the_query_in_the_url(clie
     assert "Siti Aminah" not in missed.content.decode()
 
 
+def test_the_province_officer_searches_an_accepted_list_of_the_province(client, selected_siti):
+    client.force_login(province_officer("17"))
+    url = reverse("dashboards:accepted", args=[1, "17.71"])
+
+    found = client.post(url, {"q": "1771 0155 0895 0001"}, follow=True)
+
+    assert found.status_code == 200
+    assert "Siti Aminah" in found.content.decode()
+    assert "1771015508950001" not in found.redirect_chain[-1][0]
+
+
 def test_the_accepted_list_exports_as_xlsx_and_csv_stamped_and_audited(client, selected_siti):
     viewer = officer("17.71")
     client.force_login(viewer)

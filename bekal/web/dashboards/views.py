@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from bekal.core.errors import DomainError
-from bekal.participants import staff
 from bekal.reporting import accepted as accepted_lists
 from bekal.reporting import exports, selectors
 from bekal.reporting.errors import OutsideScopeError
@@ -167,14 +166,17 @@ def accepted(request: HttpRequest, number: int, regency: str) -> HttpResponse:
     here = reverse("dashboards:accepted", args=[number, regency])
     if request.method == "POST":
         # A search is held server-side, encrypted: a NIK never travels in a URL.
-        get_area(viewer=viewer, regency_code=regency)  # type: ignore[arg-type]
         query = request.POST.get("q", "").strip()
         if not query:
             return redirect(here)
-        token = staff.hold_search(viewer=viewer, text=query)  # type: ignore[arg-type]
+        token = accepted_lists.hold_search(viewer=viewer, regency_code=regency, text=query)  # type: ignore[arg-type]
         return redirect(here + "?" + urlencode({"cari": token}))
     search_id = request.GET.get("cari", "")
-    text = staff.get_held_search(viewer=viewer, token=search_id) if search_id else ""  # type: ignore[arg-type]
+    text = (
+        accepted_lists.get_held_search(viewer=viewer, token=search_id)  # type: ignore[arg-type]
+        if search_id
+        else ""
+    )
     found = accepted_lists.list_accepted(
         viewer=viewer,  # type: ignore[arg-type]
         wave_number=number,
