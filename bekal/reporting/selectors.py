@@ -247,18 +247,21 @@ def get_wave_row(*, area: Area, wave: Wave) -> WaveRow:
 
 
 def list_wave_regions(*, area: Area, wave: Wave) -> list[tuple[str, str, dict[str, int]]]:
-    """(regency code, name, figures) of each regency/city of the area in the wave."""
+    """(code, name, figures) of each province (national area) or regency/city of the
+    area in the wave."""
     condition, params = area.regency_filter()
+    group = "split_part(regency_code, '.', 1)" if area.level == Level.NATIONAL else "regency_code"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT regency_code, stage, sum(total) FROM reporting_stagecount "  # noqa: S608
+            f"SELECT {group}, stage, sum(total) FROM reporting_stagecount "  # noqa: S608
             f"WHERE wave_id = %s AND {condition} GROUP BY 1, 2",
             [wave.pk, *params],
         )
         found: dict[str, dict[str, int]] = {}
         for code, stage, total in cursor.fetchall():
             found.setdefault(code, {})[stage] = int(total)
-    names = dict(Regency.objects.filter(code__in=found).values_list("code", "name"))
+    regions = Province if area.level == Level.NATIONAL else Regency
+    names = dict(regions.objects.filter(code__in=found).values_list("code", "name"))
     return sorted(
         ((code, names.get(code, code), counts) for code, counts in found.items()),
         key=lambda row: row[1],

@@ -135,6 +135,9 @@ def wave(request: HttpRequest, number: int) -> HttpResponse:
         **_common(area),
         "wave": found,
         "row": row,
+        "wave_url": reverse("dashboards:wave", args=[found.number]),
+        # The accepted list's URL without its regency, completed per row.
+        "accepted_base": reverse("dashboards:accepted", args=[found.number, "00.00"])[:-6],
         "regions": [
             (code, name, {key: counts.get(key, 0) for key in WaveFigure.values})
             for code, name, counts in regions
