@@ -131,3 +131,17 @@ def test_the_funnel_keys_in_the_database_are_the_stages_in_order(db):
     with connection.cursor() as cursor:
         cursor.execute("SELECT reporting_stage_keys()")
         assert cursor.fetchone()[0] == [stage.value for stage in Stage]
+
+
+def test_the_command_exits_non_zero_on_drift_and_repairs_it(walk):
+    from django.core.management import CommandError, call_command
+
+    walk.sign_up()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE reporting_stagecount SET total = total + 1 WHERE stage = 'account'")
+
+    with pytest.raises(CommandError, match="drifted"):
+        call_command("recount_figures")
+    call_command("recount_figures", "--repair")
+
+    assert find_drift() == []
