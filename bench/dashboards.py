@@ -186,7 +186,7 @@ def main() -> None:
                 cursor.execute("SET session_replication_role = replica")
             cursor.execute(
                 "UPDATE accounts_user SET date_joined = now()"
-                " - (hashint8extended(id, 3) % (60 * 24 * 3600)) * interval '1 second'"
+                " - (abs(hashint8extended(id, 3)) % (60 * 24 * 3600)) * interval '1 second'"
                 " WHERE role = 'participant'"
             )
             if bulk:
