@@ -44,8 +44,10 @@ INSTALLED_APPS = [
     "bekal.ledger",
     "bekal.marketplace",
     "bekal.disbursements",
+    "bekal.reporting",
     "bekal.web.portal",
     "bekal.web.backoffice",
+    "bekal.web.dashboards",
     "bekal.web.devtools",
     "bekal.api",
 ]

@@ -112,12 +112,15 @@ def load_demo_data(*, regencies: tuple[str, ...] = DEMO_REGENCIES) -> list[DemoL
     load_trainings(holders=holders, courses=courses)
     ensure_open_wave(admin=admin)
     checker = load_demo_payouts(admin=admin, holders=holders, password=PASSWORD)
+    from bekal.web.devtools.demo_dashboards import load_dashboard_logins
+
     return [
         PARTICIPANT,
         CARD_HOLDER,
         ADMIN,
         OFFICER,
         DemoLogin("second officer, payouts", checker, PASSWORD),
+        *load_dashboard_logins(),
     ]
 
 
