@@ -100,7 +100,10 @@ DATABASES["default"]["OPTIONS"]["pool"] = {"min_size": 1, "max_size": 8, "timeou
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["bekal.accounts.backends.EmailBackend"]
+AUTHENTICATION_BACKENDS = [
+    "bekal.accounts.backends.EmailBackend",
+    "bekal.accounts.backends.PhoneNumberBackend",
+]
 PASSWORD_HASHERS = [
     "bekal.accounts.hashers.Argon2idHasher",
     "django.contrib.auth.hashers.Argon2PasswordHasher",
