@@ -21,7 +21,6 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -41,7 +40,7 @@ from bekal.core.audit import record_event
 from bekal.core.crypto import blind_index, encrypt
 from bekal.notifications.services import queue_sms
 
-PASSWORD_CODE_KIND = "phone_password_code"
+PASSWORD_CODE_KIND = "phone_password_code"  # noqa: S105  (a message kind)
 #: How long a code to set the password lives, and the wrong tries it allows.
 PASSWORD_CODE_TTL = timedelta(minutes=10)
 PASSWORD_CODE_MAX_ATTEMPTS = 5
