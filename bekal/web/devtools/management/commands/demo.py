@@ -22,8 +22,8 @@ from django.utils import timezone
 
 from bekal.programmes.selectors import get_open_waves
 from bekal.web.devtools.demo_catalogue import CREDENTIALS
-from bekal.web.devtools.demo_desk import DESK_TOTP_NOTE
 from bekal.web.devtools.demo_data import CARD_HOLDER, load_demo_data
+from bekal.web.devtools.demo_desk import DESK_TOTP_NOTE
 
 
 class Command(BaseCommand):

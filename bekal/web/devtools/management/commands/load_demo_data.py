@@ -2,8 +2,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from bekal.web.devtools.demo_desk import DESK_TOTP_NOTE
 from bekal.web.devtools.demo_data import load_demo_data
+from bekal.web.devtools.demo_desk import DESK_TOTP_NOTE
 
 
 class Command(BaseCommand):
