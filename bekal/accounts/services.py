@@ -150,7 +150,10 @@ def _answer_taken_address(user: User, *, full_name: str, password: str) -> None:
 
 def _tell_owner_of_sign_up_attempt(user: User) -> None:
     since = timezone.now() - timedelta(days=1)
-    if outbox.count_messages(recipient=user.email, kind=ACCOUNT_EXISTS_KIND, since=since) >= 3:
+    if (
+        outbox.count_messages(recipient=user.email or "", kind=ACCOUNT_EXISTS_KIND, since=since)
+        >= 3
+    ):
         return
     queue_templated_email(
         to=user.email,
@@ -329,6 +332,6 @@ def reset_password(*, uidb64: str, token: str, password: str, ip: str | None = N
         fields.append("email_confirmed_at")
     user.save(update_fields=fields)
     account_limit, _ip = throttling.login_limits()
-    throttling.reset(limit=account_limit, key=user.email)
+    throttling.reset(limit=account_limit, key=user.email or "")
     record_event(action="account.password_reset", actor=user, target=user, ip_address=ip)
     return user
