@@ -1,0 +1,93 @@
+"""The desk's pages over HTTP: second factor always, the daily limit's message, no field
+for the citizen's password, another desk's registration not found."""
+
+import re
+
+import pyotp
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from bekal.accounts.models import StaffTotpDevice
+from bekal.core.crypto import encrypt
+from bekal.desks.models import AssistedRegistration
+from tests.desks.factories import desk, last_code, officer
+
+pytestmark = pytest.mark.django_db
+
+SECRET = pyotp.random_base32()
+
+
+def signed_in(person, *, second_factor=True) -> Client:
+    StaffTotpDevice.objects.create(
+        user=person, secret_encrypted=encrypt(SECRET), confirmed_at=timezone.now()
+    )
+    client = Client()
+    response = client.post(
+        "/meja/masuk/", {"email": person.email, "password": "meja-bengkulu-2026", "next": "/meja/"}
+    )
+    assert response.status_code == 302
+    if second_factor:
+        response = client.post("/masuk/kode/", {"code": pyotp.TOTP(SECRET).now(), "next": "/meja/"})
+        assert response.status_code == 302
+    return client
+
+
+def test_a_desk_officer_is_asked_for_the_second_factor_even_when_staff_are_not(settings):
+    settings.BEKAL_STAFF_SECOND_FACTOR_REQUIRED = False
+    client = signed_in(officer(desk()), second_factor=False)
+
+    for path in ("/meja/", "/meja/baru/", "/kantor/"):
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/masuk/kode/")
+
+
+def test_the_desk_refuses_the_registration_past_its_daily_limit_with_a_clear_message(settings):
+    settings.BEKAL_DESK_DAILY_LIMIT = 1
+    client = signed_in(officer(desk()))
+    first = client.post("/meja/baru/", {"full_name": "Siti Aminah", "phone": "0812 7777 0001"})
+    assert first.status_code == 302
+
+    refused = client.post("/meja/baru/", {"full_name": "Dewi Lestari", "phone": "0812 7777 0002"})
+
+    assert refused.status_code == 409
+    text = refused.content.decode()
+    assert "Meja ini sudah mendaftarkan 1 orang hari ini" in text
+    assert AssistedRegistration.objects.count() == 1
+
+
+def test_no_page_of_an_assisted_registration_has_a_password_field():
+    budi = officer(desk())
+    client = signed_in(budi)
+    started = client.post("/meja/baru/", {"full_name": "Siti Aminah", "phone": "0812 7777 0001"})
+    registration = AssistedRegistration.objects.get()
+    pages = [started["Location"], "/meja/", "/meja/baru/"]
+    client.post(pages[0], {"code": last_code("+6281277770001")})
+    pages += [
+        f"/meja/{registration.pk}/{step}/" for step in ("profil", "foto", "pernyataan", "selesai")
+    ]
+
+    for path in pages:
+        response = client.get(path, follow=True)
+        assert response.status_code == 200, path
+        assert not re.search(r"type=\"?password", response.content.decode()), path
+
+
+def test_a_registration_of_another_desk_is_not_found():
+    budi = officer(desk())
+    signed_in(budi).post("/meja/baru/", {"full_name": "Siti Aminah", "phone": "0812 7777 0001"})
+    registration = AssistedRegistration.objects.get()
+    elsewhere = officer(desk(name="Meja Rejang Lebong", regency="17.02"), email="x@bekal.example")
+
+    response = signed_in(elsewhere).get(f"/meja/{registration.pk}/profil/")
+
+    assert response.status_code == 404
+    assert "Tidak ada pendaftaran dengan nomor ini di meja Anda." in response.content.decode()
+
+
+def test_a_regional_officer_without_a_desk_is_refused_the_desk():
+    budi = officer(desk())
+    budi.desk_memberships.update(ended_at=timezone.now())
+
+    assert signed_in(budi, second_factor=True).get("/meja/").status_code == 403
