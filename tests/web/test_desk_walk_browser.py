@@ -131,6 +131,7 @@ def test_an_officer_registers_a_walk_in_citizen_without_email_who_then_takes_the
     office.goto("/meja/")
     expect(office.get_by_role("heading", level=1)).to_have_text("Meja pendaftaran: masuk petugas")
     look()
+    keep_screenshot(office, "desk-login")
     office.get_by_label("Alamat email").fill(budi.email)
     office.get_by_label("Kata sandi Anda (petugas)").fill("meja-bengkulu-2026")
     office.get_by_role("button", name="Masuk").click()
@@ -145,6 +146,7 @@ def test_an_officer_registers_a_walk_in_citizen_without_email_who_then_takes_the
         "Meja Pendaftaran Disnaker Kota Bengkulu"
     )
     expect_accessible(office, "desk home")
+    keep_screenshot(office, "desk-home")
     look()
 
     # When he opens an account for Siti, who has no email, on her own phone number
@@ -152,10 +154,13 @@ def test_an_officer_registers_a_walk_in_citizen_without_email_who_then_takes_the
     office.get_by_label("Nama lengkap warga (sesuai KTP)").fill("Siti Aminah")
     office.get_by_label("Nomor ponsel milik warga sendiri").fill(PHONE)
     expect_accessible(office, "desk start")
+    keep_screenshot(office, "desk-start")
     look()
     office.get_by_role("button", name="Buat akun dan kirim kode SMS").click()
     expect(office.get_by_role("heading", level=1)).to_have_text("Aktivasi dengan kode SMS warga")
     expect(office.get_by_text("0812****1234").first).to_be_visible()
+    expect_accessible(office, "desk activation")
+    keep_screenshot(office, "desk-activation")
     look()
 
     # And Siti types the code her own phone received
@@ -170,6 +175,8 @@ def test_an_officer_registers_a_walk_in_citizen_without_email_who_then_takes_the
     expect(office.get_by_role("heading", level=1)).to_have_text("Identitas dan data diri warga")
     look()
     fill_profile(office)
+    expect_accessible(office, "desk profile")
+    keep_screenshot(office, "desk-profile")
     office.get_by_role("button", name="Simpan dan periksa NIK").click()
 
     # When Budi takes the KTP photo and the selfie with the desk's camera
@@ -202,6 +209,8 @@ def test_an_officer_registers_a_walk_in_citizen_without_email_who_then_takes_the
     # When Siti reads and accepts the declaration at the desk
     office.get_by_role("link", name="Lanjut ke pernyataan").click()
     office.get_by_label("Saya telah membaca pernyataan ini dan menyetujuinya.").check()
+    expect_accessible(office, "desk declaration")
+    keep_screenshot(office, "desk-declaration")
     look()
     office.get_by_role("button", name="Tanda tangani pernyataan").click()
 
@@ -236,6 +245,7 @@ def test_an_officer_registers_a_walk_in_citizen_without_email_who_then_takes_the
     citizen.goto("/masuk/")
     citizen.get_by_role("link", name=re.compile("Atur kata sandi dengan nomor ponsel")).click()
     citizen.get_by_label("Nomor ponsel akun Anda").fill(PHONE)
+    keep_screenshot(citizen, "phone-password-request")
     citizen.get_by_role("button", name="Kirim kode").click()
     expect(citizen.get_by_role("heading", level=1)).to_have_text("Pilih kata sandi Anda")
     worker()
@@ -245,6 +255,7 @@ def test_an_officer_registers_a_walk_in_citizen_without_email_who_then_takes_the
     citizen.get_by_label("Kata sandi baru", exact=True).fill(CITIZEN_PASSWORD)
     citizen.get_by_label("Ulangi kata sandi baru").fill(CITIZEN_PASSWORD)
     expect_accessible(citizen, "phone password")
+    keep_screenshot(citizen, "phone-password")
     citizen.get_by_role("button", name="Simpan kata sandi saya").click()
 
     # And logs in with her phone number and password
@@ -255,6 +266,7 @@ def test_an_officer_registers_a_walk_in_citizen_without_email_who_then_takes_the
     citizen.get_by_label("Kata sandi").fill(CITIZEN_PASSWORD)
     citizen.get_by_role("button", name="Masuk").click()
     expect(citizen.get_by_role("heading", level=1)).to_contain_text("Selamat datang, Siti")
+    keep_screenshot(citizen, "citizen-home")
 
     # Then she takes the test herself, and passes
     citizen.goto("/tes/")
