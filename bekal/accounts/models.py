@@ -51,9 +51,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     #: A phone-number account's login: its mobile number (E.164) encrypted, found by its
     #: blind index (purpose "phone", the same as VerifiedPhone's), shown masked.
-    login_phone_encrypted = models.TextField(blank=True, default="")
+    login_phone_encrypted = models.TextField(blank=True, default="", db_default="")
     login_phone_index = models.CharField(max_length=64, unique=True, null=True, blank=True)
-    login_phone_masked = models.CharField(max_length=20, blank=True, default="")
+    login_phone_masked = models.CharField(max_length=20, blank=True, default="", db_default="")
     #: When the holder of the login number proved it with an SMS code (the activation).
     phone_confirmed_at = models.DateTimeField(null=True, blank=True)
     full_name = models.CharField(_("full name"), max_length=150)
