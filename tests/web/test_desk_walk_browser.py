@@ -266,6 +266,7 @@ def test_an_officer_registers_a_walk_in_citizen_without_email_who_then_takes_the
     citizen.get_by_label("Kata sandi").fill(CITIZEN_PASSWORD)
     citizen.get_by_role("button", name="Masuk").click()
     expect(citizen.get_by_role("heading", level=1)).to_contain_text("Selamat datang, Siti")
+    expect(citizen.get_by_text("Akun dan nomor ponsel")).to_be_visible()
     keep_screenshot(citizen, "citizen-home")
 
     # Then she takes the test herself, and passes
