@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from bekal.accounts.models import User
+from bekal.core.audit import record_event
 from bekal.desks.errors import AssistedRegistrationNotFoundError, NotDeskOfficerError
 from bekal.desks.models import AssistedRegistration, AssistedStep, Desk, DeskFlag, DeskMembership
 
@@ -61,13 +62,26 @@ def get_day_counts(*, desk: Desk, officer: User, day: dt.date | None = None) -> 
     )
 
 
-def get_registration(*, officer: User, registration_id: int) -> AssistedRegistration:
-    """A registration of the officer's desk (any officer of it may continue one)."""
+def get_registration(
+    *, officer: User, registration_id: int, ip: str | None = None
+) -> AssistedRegistration:
+    """A registration of the officer's desk (any officer of it may continue one).
+
+    Staff reading a person's record: the opening is audited, a refused one too."""
     desk = require_officer_desk(officer=officer)
     registration = (
         AssistedRegistration.objects.select_related("desk", "officer", "citizen")
         .filter(pk=registration_id, desk=desk)
         .first()
+    )
+    record_event(
+        action="desk.registration_opened" if registration else "desk.registration_refused",
+        actor=officer,
+        subject_user=registration.citizen if registration else None,
+        target=registration,
+        ip_address=ip,
+        desk_id=desk.pk,
+        registration_id=registration_id,
     )
     if registration is None:
         raise AssistedRegistrationNotFoundError()
@@ -75,13 +89,22 @@ def get_registration(*, officer: User, registration_id: int) -> AssistedRegistra
 
 
 def list_registrations_of_day(
-    *, desk: Desk, day: dt.date | None = None
-) -> QuerySet[AssistedRegistration]:
-    return (
+    *, desk: Desk, viewer: User, day: dt.date | None = None, ip: str | None = None
+) -> list[AssistedRegistration]:
+    """The desk's registrations of the day, newest first; the list shown is audited."""
+    shown = list(
         AssistedRegistration.objects.select_related("officer", "citizen")
         .filter(desk=desk, day=day or today())
-        .order_by("-started_at")
+        .order_by("-started_at")[:200]
     )
+    record_event(
+        action="desk.registrations_listed",
+        actor=viewer,
+        ip_address=ip,
+        desk_id=desk.pk,
+        registration_ids=[registration.pk for registration in shown],
+    )
+    return shown
 
 
 def list_steps(*, registration: AssistedRegistration) -> QuerySet[AssistedStep]:

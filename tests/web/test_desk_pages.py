@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from bekal.accounts.models import StaffTotpDevice
 from bekal.core.crypto import encrypt
+from bekal.core.models import AuditEvent
 from bekal.desks.models import AssistedRegistration
 from tests.desks.factories import desk, last_code, officer
 
@@ -84,6 +85,24 @@ def test_a_registration_of_another_desk_is_not_found():
 
     assert response.status_code == 404
     assert "Tidak ada pendaftaran dengan nomor ini di meja Anda." in response.content.decode()
+    refused = AuditEvent.objects.get(action="desk.registration_refused")
+    assert refused.actor_id == elsewhere.pk
+
+
+def test_every_read_of_a_citizen_at_the_desk_is_audited():
+    budi = officer(desk())
+    client = signed_in(budi)
+    client.post("/meja/baru/", {"full_name": "Siti Aminah", "phone": "0812 7777 0001"})
+    registration = AssistedRegistration.objects.get()
+
+    client.get("/meja/")
+    client.get(f"/meja/{registration.pk}/aktivasi/")
+
+    listed = AuditEvent.objects.filter(action="desk.registrations_listed").latest("id")
+    assert listed.actor_id == budi.pk
+    assert listed.details["registration_ids"] == [registration.pk]
+    opened = AuditEvent.objects.filter(action="desk.registration_opened").latest("id")
+    assert (opened.actor_id, opened.subject_user_id) == (budi.pk, registration.citizen_id)
 
 
 def test_a_regional_officer_without_a_desk_is_refused_the_desk():

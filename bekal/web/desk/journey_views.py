@@ -49,7 +49,10 @@ _FIELD_OF_ERROR = {"regency": "ktp_regency"}
 def _context(request: HttpRequest, registration_id: int) -> tuple[User, AssistedRegistration]:
     officer = request.user
     assert isinstance(officer, User)
-    return officer, selectors.get_registration(officer=officer, registration_id=registration_id)
+    registration = selectors.get_registration(
+        officer=officer, registration_id=registration_id, ip=client_ip(request)
+    )
+    return officer, registration
 
 
 def _activated_or_redirect(registration: AssistedRegistration) -> HttpResponse | None:

@@ -72,7 +72,9 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "desk": desk,
             "counts": selectors.get_day_counts(desk=desk, officer=officer),
-            "registrations": selectors.list_registrations_of_day(desk=desk),
+            "registrations": selectors.list_registrations_of_day(
+                desk=desk, viewer=officer, ip=client_ip(request)
+            ),
         },
     )
 
@@ -109,7 +111,9 @@ def start(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def activation(request: HttpRequest, registration_id: int) -> HttpResponse:
     officer = _officer(request)
-    registration = selectors.get_registration(officer=officer, registration_id=registration_id)
+    registration = selectors.get_registration(
+        officer=officer, registration_id=registration_id, ip=client_ip(request)
+    )
     if registration.activated_at is not None:
         return redirect("desk:profile", registration_id=registration.pk)
     form = ActivationForm(request.POST if "code" in request.POST else None)
