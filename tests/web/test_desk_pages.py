@@ -12,6 +12,7 @@ from bekal.accounts.models import StaffTotpDevice
 from bekal.core.crypto import encrypt
 from bekal.core.models import AuditEvent
 from bekal.desks.models import AssistedRegistration
+from bekal.notifications.models import OutboxMessage
 from tests.desks.factories import desk, last_code, officer
 
 pytestmark = pytest.mark.django_db
@@ -110,3 +111,28 @@ def test_a_regional_officer_without_a_desk_is_refused_the_desk():
     budi.desk_memberships.update(ended_at=timezone.now())
 
     assert signed_in(budi, second_factor=True).get("/meja/").status_code == 403
+
+
+def test_the_start_form_sent_twice_opens_one_account_and_sends_one_code():
+    client = signed_in(officer(desk()))
+    form = {"full_name": "Siti Aminah", "phone": "0812 7777 0001"}
+
+    first = client.post("/meja/baru/", form)
+    second = client.post("/meja/baru/", form)
+
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert first["Location"] == second["Location"]
+    assert AssistedRegistration.objects.count() == 1
+    assert OutboxMessage.objects.filter(kind="phone_verification_code").count() == 1
+
+
+def test_a_wrong_activation_code_is_refused_in_indonesian_and_activates_nothing():
+    client = signed_in(officer(desk()))
+    start = client.post("/meja/baru/", {"full_name": "Siti Aminah", "phone": "0812 7777 0001"})
+    code = last_code("+6281277770001")
+
+    refused = client.post(start["Location"], {"code": "000000" if code != "000000" else "111111"})
+
+    assert refused.status_code == 400
+    assert "Kode salah. Sisa percobaan untuk kode ini: 4." in refused.content.decode()
+    assert AssistedRegistration.objects.get().activated_at is None
