@@ -42,6 +42,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Role(models.TextChoices):
         PARTICIPANT = "participant", _("Participant")
         REGIONAL_OFFICER = "regional_officer", _("Regional labour office officer")
+        #: A province's labour office: the figures of every regency/city of the province.
+        PROVINCE_OFFICER = "province_officer", _("Province labour office officer")
         PROGRAMME_ADMIN = "programme_admin", _("Programme office")
 
     #: Stored normalized (trimmed, lower case), so uniqueness is case-insensitive. None for
@@ -66,6 +68,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("region"),
+    )
+    #: The province a province officer works for.
+    province = models.ForeignKey(
+        "regions.Province",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("province"),
     )
     email_confirmed_at = models.DateTimeField(null=True, blank=True)
     is_active = models.BooleanField(default=True)

@@ -43,10 +43,12 @@ INSTALLED_APPS = [
     "bekal.cards",
     "bekal.ledger",
     "bekal.marketplace",
+    "bekal.reporting",
     "bekal.desks",
     "bekal.web.portal",
     "bekal.web.backoffice",
     "bekal.web.desk",
+    "bekal.web.dashboards",
     "bekal.web.devtools",
     "bekal.api",
 ]

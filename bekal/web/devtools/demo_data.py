@@ -115,7 +115,9 @@ def load_demo_data(*, regencies: tuple[str, ...] = DEMO_REGENCIES) -> list[DemoL
     load_trainings(holders=holders, courses=courses)
     ensure_open_wave(admin=admin)
     load_demo_desk(password=DESK_OFFICER.password)
-    return [PARTICIPANT, CARD_HOLDER, ADMIN, OFFICER, DESK_OFFICER]
+    from bekal.web.devtools.demo_dashboards import load_dashboard_logins
+
+    return [PARTICIPANT, CARD_HOLDER, ADMIN, OFFICER, DESK_OFFICER, *load_dashboard_logins()]
 
 
 def _load_accounts() -> None:

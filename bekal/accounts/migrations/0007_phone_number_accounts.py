@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0005_staff_totp_devices'),
+        ('accounts', '0006_province_officers'),
         ('auth', '0012_alter_user_first_name_max_length'),
         ('regions', '0001_official_regions'),
     ]

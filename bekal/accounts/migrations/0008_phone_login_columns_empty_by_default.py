@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0006_phone_number_accounts'),
+        ('accounts', '0007_phone_number_accounts'),
     ]
 
     operations = [
