@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("kantor/dasbor/", include("bekal.web.dashboards.urls")),
     path("kantor/", include("bekal.web.backoffice.urls")),
+    path("meja/", include("bekal.web.desk.urls")),
     path("api/partners/v1/", include("bekal.api.partners.v1.urls")),
     path("api/payments/v1/", include("bekal.api.payments.v1.urls")),
     path("", include("bekal.web.portal.urls")),

@@ -20,7 +20,8 @@ FAILED = "incentive_failed"
 
 
 def _send(*, user: User, kind: str, subject: str, body: str, sms: str) -> None:
-    queue_email(to=user.email, kind=kind, subject=subject, body=body, user=user)
+    if user.email:  # a phone-number account has none: the SMS tells it
+        queue_email(to=user.email, kind=kind, subject=subject, body=body, user=user)
     phone = get_current_phone(user=user)
     if phone is not None:
         queue_sms(to=decrypt(phone.phone_encrypted), kind=kind, body=sms, user=user)
