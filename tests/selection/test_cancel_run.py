@@ -104,7 +104,7 @@ def test_a_published_run_cannot_be_cancelled():
 
 
 def test_a_draft_run_without_a_seed_cannot_be_cancelled():
-    w, run = wave(commit=False)
+    _w, run = wave(commit=False)
 
     with pytest.raises(RunNotCancellableError) as refused:
         services.cancel_run(run=run, actor=admin(), reason=REASON)
