@@ -20,9 +20,7 @@ from tests.web.wave_support import browser_page, log_in, programme_officer
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_office_cancels_an_abandoned_selection_and_runs_the_next_wave(
-    chromium, live_server
-):
+def test_the_office_cancels_an_abandoned_selection_and_runs_the_next_wave(chromium, live_server):
     # Given wave A closed with its seed committed and abandoned, and wave B after it
     ensure_shipped_schemes()
     officer = programme_officer()
