@@ -46,6 +46,12 @@ from bekal.registration.models import (
     Profile,
     Sex,
 )
+from bekal.registration.services.citizenship import (
+    recheck_citizenship_batch as recheck_citizenship_batch,
+)
+from bekal.registration.services.citizenship import (
+    start_citizenship_recheck as start_citizenship_recheck,
+)
 
 logger = logging.getLogger(__name__)
 
