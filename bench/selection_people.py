@@ -219,11 +219,14 @@ def load_people(size: int, closing: dt.date) -> None:
     execute(
         f"""
         CREATE TEMP TABLE bench_people AS
+        -- OFFSET 0 keeps each step a subquery of its own, computed once per row: inlined,
+        -- every use of a column (f, profile, identity) would recompute its hashes.
         WITH base AS (
             SELECT i, b,
                    b * 5 + ({patterns})[CASE {" ".join(pattern_case)} ELSE 7 END][mod(i, 5) + 1]
                    AS f
             FROM (SELECT i, i / 5 AS b FROM generate_series(0::bigint, %(n)s - 1) i) s
+            OFFSET 0
         ),
         person AS (
             SELECT base.i, base.f,
@@ -244,6 +247,7 @@ def load_people(size: int, closing: dt.date) -> None:
                    {u("i", 15)} AS pass_roll, {u("i", 16)} AS entry_roll,
                    {lists}
             FROM base
+            OFFSET 0
         ),
         placed AS (
             SELECT p.*, home.village AS ktp_village, home.district AS ktp_district,
@@ -254,6 +258,7 @@ def load_people(size: int, closing: dt.date) -> None:
             FROM person p
             JOIN bench_slot home ON home.slot = p.home_slot
             LEFT JOIN bench_slot away ON away.slot = p.away_slot
+            OFFSET 0
         ),
         decided AS (
             SELECT placed.*,
@@ -278,7 +283,8 @@ def load_people(size: int, closing: dt.date) -> None:
         """,
         {"n": size, "closing": closing},
     )
-    # The NIK's serial makes it unique among people of one district, birth date and sex.
+    # The NIK's serial makes it unique among people of one district, birth date and sex
+    # (sorted bytewise: the order only numbers the people of one head).
     nik_pads, kk_pads = hmac_pads(NIK_PURPOSE), hmac_pads(KK_PURPOSE)
     execute(
         f"""
@@ -286,8 +292,8 @@ def load_people(size: int, closing: dt.date) -> None:
         SELECT n.*, {blind_sql("n.nik", "nik")} AS nik_index,
                {blind_sql("n.kk", "kk")} AS kk_index
         FROM (
-            SELECT p.*, nik_head || lpad(row_number() OVER (PARTITION BY nik_head ORDER BY i)
-                                         ::text, 4, '0') AS nik
+            SELECT p.*, nik_head || lpad(row_number() OVER (
+                       PARTITION BY nik_head COLLATE "C" ORDER BY i)::text, 4, '0') AS nik
             FROM bench_people p
         ) n
         """,
