@@ -57,6 +57,18 @@ def test_the_office_cancels_an_abandoned_selection_and_runs_the_next_wave(chromi
         expect_accessible(office, "wave page of a cancelled selection")
         keep_screenshot(office, "wave-cancelled")
 
+        # And the wave's public page shows the cancellation among its entries in the log
+        office.goto(f"/gelombang/{first.number}/")
+        expect(office.locator("[data-kind='run_cancelled']")).to_contain_text(
+            "Seleksi dibatalkan sebelum diumumkan"
+        )
+        expect(office.get_by_test_id("results-state")).to_have_text(
+            "Dibatalkan sebelum diumumkan: gelombang ini tidak mendapat seleksi. "
+            "Pembatalannya tercatat di log bukti di bawah; benih tetap rahasia."
+        )
+        expect_accessible(office, "public page of a cancelled wave")
+        keep_screenshot(office, "wave-public-cancelled")
+
         # And wave B's selection can now be asked for
         office.goto(f"/kantor/gelombang/{second.number}/")
         office.get_by_role("button", name="Jalankan seleksi", exact=True).click()
