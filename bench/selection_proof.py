@@ -26,6 +26,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+CHILD = """
+import re, sys
+from bekal.selection.verification import main
+code = main(sys.argv[1:])
+status = open("/proc/self/status").read()
+print(re.search(r"VmHWM:\\s+(\\d+)", status).group(1), file=sys.stderr)
+sys.exit(code)
+"""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", required=True, help="a database kept by bench.selection")
@@ -77,18 +87,20 @@ def main() -> None:
     storage = publication.proof_storage()
     inputs_size = storage.size(run.inputs_file)
     start = time.perf_counter()
+    argv = [
+        "--inputs", storage.path(run.inputs_file), "--digest", run.inputs_digest,
+        "--seed", run.seed, "--selected", storage.path(run.selected_file),
+    ]  # fmt: skip
+    # VmHWM of the child's own image (getrusage would count the parent's pages it was
+    # forked with), printed last on stderr.
     child = subprocess.run(
-        [
-            sys.executable, "-m", "bekal.selection.verification",
-            "--inputs", storage.path(run.inputs_file), "--digest", run.inputs_digest,
-            "--seed", run.seed, "--selected", storage.path(run.selected_file),
-        ],
+        [sys.executable, "-c", CHILD, *argv],
         cwd=ROOT, capture_output=True, text=True, check=False,
     )  # fmt: skip
     figures.append(
         ("verify from the files alone (a process)", f"{time.perf_counter() - start:.2f} s")
     )
-    standalone_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    standalone_peak = int(child.stderr.split()[-1]) / 1024
     for name in (inputs.name, selected.name):
         publication.proof_storage().delete(name)
 
