@@ -17,6 +17,7 @@ urlpatterns = [
     path("pengecualian/<int:list_id>/", exclusion_views.exclusion_list, name="exclusion_list"),
     path("gelombang/", wave_views.waves, name="waves"),
     path("gelombang/<int:number>/", wave_views.wave, name="wave"),
+    path("gelombang/<int:number>/batalkan/", wave_views.cancel_run, name="wave_cancel_run"),
     path("gelombang/<int:number>/<str:action>/", wave_views.wave_action, name="wave_action"),
     path("pembayaran/", payout_views.payouts, name="payouts"),
     path("pembayaran/<int:batch_id>/", payout_views.payout_batch, name="payout_batch"),
