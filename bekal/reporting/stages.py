@@ -19,7 +19,8 @@ class Stage(models.TextChoices):
     """The funnel, in the journey's order (bit n of PersonFigures.stages is the n-th)."""
 
     ACCOUNT = "account", _("Account created")
-    EMAIL_CONFIRMED = "email_confirmed", _("Email confirmed")
+    #: The email confirmed, or a phone-number account's login number (the key is older).
+    EMAIL_CONFIRMED = "email_confirmed", _("Account confirmed")
     IDENTITY_VERIFIED = "identity_verified", _("NIK verified")
     DOCUMENTS = "documents", _("KTP photo and selfie")
     PHONE = "phone", _("Mobile number verified")
@@ -30,13 +31,14 @@ class Stage(models.TextChoices):
     CARD_ACCEPTED = "card_accepted", _("Card accepted")
     TRAINING_BOUGHT = "training_bought", _("First training bought")
     TRAINING_COMPLETED = "training_completed", _("Training completed")
-    #: Counted once payouts exist (bekal.disbursements); 0 until then.
+    #: One instalment of one of the person's cards paid (bekal.disbursements).
     INCENTIVE_PAID = "incentive_paid", _("Incentive paid")
     REVOKED = "revoked", _("Card revoked")
 
 
 #: Stages not yet fed by any part of Bekal: shown as "not available yet", not as 0.
-STAGES_NOT_YET_COUNTED = frozenset({Stage.INCENTIVE_PAID})
+#: None since payouts landed; a stage added before its source would be listed here.
+STAGES_NOT_YET_COUNTED: frozenset[Stage] = frozenset()
 
 
 class WaveFigure(models.TextChoices):

@@ -14,6 +14,7 @@ from bekal.disbursements.services.attempts import poll_open_attempts
 from bekal.disbursements.verification import verify_payouts
 from bekal.ledger.models import LedgerAccount
 from bekal.notifications.models import OutboxMessage
+from bekal.reporting.services import find_drift
 from tests.disbursements.factories import (
     link_account,
     officers,
@@ -21,6 +22,7 @@ from tests.disbursements.factories import (
     trained_card_holder,
     with_phone,
 )
+from tests.reporting.walk import nation
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -75,6 +77,9 @@ def test_a_reviewed_training_is_paid_once_into_a_matched_ewallet(provider, worke
 
     first.refresh_from_db()
     assert first.paid_at is not None
+    # The dashboards' funnel counted her as paid in the same transaction.
+    assert nation("incentive_paid") == 1
+    assert find_drift() == []
     assert balance(f"incentive:card:{card.pk}") == 0
     assert settled_total() == 600_000
     [transfer] = [t for t in provider.transfers() if t["amount"] == 600_000]

@@ -46,6 +46,17 @@ def counts(*, wave_id: int = 0, regency: str = REGENCY) -> dict[str, int]:
         return {stage: int(total) for stage, total in cursor.fetchall()}
 
 
+def nation(stage: str) -> int:
+    """A funnel stage counted over the whole nation (every regency, no regency yet)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT coalesce(sum(total), 0) FROM reporting_stagecount"
+            " WHERE wave_id = 0 AND stage = %s",
+            [stage],
+        )
+        return int(cursor.fetchone()[0])
+
+
 class Walk:
     """Siti's journey; `steps` in order, each a (name, action)."""
 

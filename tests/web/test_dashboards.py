@@ -44,7 +44,8 @@ def test_the_city_officer_sees_the_funnel_of_their_city(client, selected_siti):
     assert "Per " in text and " WIB" in text
     funnel = page.context["funnel"]
     assert {step.stage: step.count for step in funnel}["card_accepted"] == 1
-    assert "belum tersedia" in text  # incentive paid: no payouts yet
+    assert "belum tersedia" not in text  # every stage is counted since payouts landed
+    assert "Akun dikonfirmasi" in text and "Insentif dibayar" in text
 
 
 def test_the_province_officer_sees_each_regency_of_the_province(client, selected_siti):
