@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from playwright.sync_api import Page, expect
 
+from bekal.disbursements.models import Instalment
 from bekal.registration.models import Profile
 from bekal.reporting.services import find_drift
 from bekal.web.devtools.demo_dashboards import PROVINCE_OFFICER
@@ -50,6 +51,15 @@ def test_the_city_officer_reads_the_figures_opens_the_accepted_list_and_exports_
     # Given the demo, whose registrants of Kota Bengkulu gave their domicile there
     in_the_city = Profile.objects.filter(domicile_regency_id="17.71").count()
     assert in_the_city >= 6
+    paid_in_the_city = (
+        Instalment.objects.filter(
+            status=Instalment.Status.PAID,
+            card__user__registration_profile__domicile_regency_id="17.71",
+        )
+        .values("card__user")
+        .distinct()
+        .count()
+    )
     assert find_drift() == []
 
     # When the officer of Kota Bengkulu opens the dashboard
@@ -63,7 +73,11 @@ def test_the_city_officer_reads_the_figures_opens_the_accepted_list_and_exports_
     funnel = page.get_by_role("table").filter(has_text="Jumlah orang yang mencapai setiap tahap")
     expect(funnel.get_by_role("row", name="Akun dibuat")).to_contain_text(str(in_the_city))
     expect(funnel.get_by_role("row", name="Kartu diterima")).to_contain_text("1")
-    expect(funnel.get_by_role("row", name="Insentif dibayar")).to_contain_text("belum tersedia")
+    # Incentive paid is counted (from the paid instalments), no longer "not available"
+    paid = funnel.get_by_role("row", name="Insentif dibayar")
+    expect(paid.locator("td").first).to_have_text(str(paid_in_the_city))
+    expect(paid).not_to_contain_text("belum tersedia")
+    expect(funnel.get_by_role("row", name="Akun dikonfirmasi")).to_be_visible()
     expect(page.get_by_role("img", name="Akun dibuat per jam (48 jam terakhir)")).to_be_visible()
     keep_screenshot(page, "dashboard-city")
     expect_accessible(page, "dashboard of a city")
