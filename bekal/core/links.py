@@ -36,6 +36,10 @@ class PortalLinks(Protocol):
 
     def certificate_check(self, token: str) -> str: ...
 
+    def care_ticket(self, reference: str) -> str: ...
+
+    def profile(self) -> str: ...
+
 
 @functools.cache
 def _load(path: str) -> PortalLinks:

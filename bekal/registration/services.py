@@ -37,6 +37,7 @@ from bekal.registration.errors import (
     RegistryUnavailableError,
     VillageNotFoundError,
 )
+from bekal.registration.identity_tickets import open_identity_ticket
 from bekal.registration.models import (
     Declaration,
     DuplicateNikAttempt,
@@ -375,6 +376,8 @@ def record_identity_answer(
         round=check.round,
     )
     registrant_changed.send(sender=IdentityCheck, user_ids=[check.profile.user_id])
+    if check.status in (IdentityCheck.Status.MISMATCH, IdentityCheck.Status.NOT_FOUND):
+        open_identity_ticket(check=check)
     if check.status == IdentityCheck.Status.VERIFIED:
         # Identity is settled: the KTP photo and selfie are kept only for the retention
         # period from now on.

@@ -39,3 +39,9 @@ class PortalLinks:
 
     def certificate_check(self, token: str) -> str:
         return _absolute("certificate_check", token)
+
+    def care_ticket(self, reference: str) -> str:
+        return _absolute("care_ticket", reference)
+
+    def profile(self) -> str:
+        return _absolute("registration_profile")

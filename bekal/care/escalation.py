@@ -1,0 +1,77 @@
+"""The sweep that escalates tickets whose clocks reach 75% and 100% of their target.
+
+A running clock stores the moments of 75% and 100% (bekal.care.sla), so the sweep is a
+few indexed queries, not calendar arithmetic per ticket. Each escalation is a row, unique
+per (ticket, clock, level), with its audit event; a sweep run twice, or two sweeps at
+once, escalate once
+(an advisory lock serialises sweeps). At 100% the ticket's `breached_at` is set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from bekal.care.models import Ticket, TicketEscalation
+from bekal.core.audit import record_event
+
+Clock = TicketEscalation.Clock
+
+_LEVELS = (
+    (Clock.FIRST_RESPONSE, 75, "first_response_warn_at"),
+    (Clock.FIRST_RESPONSE, 100, "first_response_due_at"),
+    (Clock.RESOLUTION, 75, "resolution_warn_at"),
+    (Clock.RESOLUTION, 100, "resolution_due_at"),
+)
+
+
+def _candidates(clock: str, level: int, moment_field: str, now: dt.datetime) -> QuerySet[Ticket]:
+    running = (
+        Q(first_responded_at__isnull=True)
+        if clock == Clock.FIRST_RESPONSE
+        else Q(clock_resumed_at__isnull=False)
+    )
+    done = TicketEscalation.objects.filter(ticket=OuterRef("pk"), clock=clock, level=level)
+    return (
+        Ticket.objects.filter(running, **{f"{moment_field}__lte": now})
+        .exclude(status=Ticket.Status.RESOLVED)
+        .exclude(Exists(done))
+    )
+
+
+@transaction.atomic
+def escalate_due_tickets(*, now: dt.datetime | None = None, batch: int = 1000) -> int:
+    """Record the escalations due at `now`; returns how many were recorded."""
+    now = now or timezone.now()
+    with connection.cursor() as cursor:  # one sweep at a time: each escalation audited once
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext('care.escalate_due_tickets'))")
+    recorded = 0
+    for clock, level, moment_field in _LEVELS:
+        ids = list(
+            _candidates(clock, level, moment_field, now)
+            .order_by(moment_field)
+            .values_list("pk", flat=True)[:batch]
+        )
+        if not ids:
+            continue
+        created = TicketEscalation.objects.bulk_create(
+            [
+                TicketEscalation(ticket_id=pk, clock=clock, level=level, escalated_at=now)
+                for pk in ids
+            ],
+            ignore_conflicts=True,
+        )
+        if level == 100:
+            Ticket.objects.filter(pk__in=ids, breached_at__isnull=True).update(breached_at=now)
+        for escalation in created:
+            record_event(
+                action="care.ticket_escalated",
+                target=Ticket(pk=escalation.ticket_id),
+                clock=clock,
+                level=level,
+            )
+        recorded += len(created)
+    return recorded

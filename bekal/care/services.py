@@ -1,0 +1,368 @@
+"""Care tickets: open (idempotently), answer, wait on the citizen, resolve, reply.
+
+Every change writes its audit row in the same transaction. Staff act only on tickets of
+their scope (bekal.care.selectors.staff_tickets): their region, and the sensitive
+categories only with the `care.view_sensitive_ticket` permission.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import IO, Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
+
+from bekal.accounts.models import User
+from bekal.accounts.selectors import get_current_phone
+from bekal.care import attachments, sla
+from bekal.care.errors import (
+    CategoryError,
+    CitizenRequiredError,
+    MessageRequiredError,
+    MessageTooLongError,
+    TicketNotFoundError,
+    TicketResolvedError,
+)
+from bekal.care.models import Category, Channel, SubjectKind, Ticket, TicketMessage
+from bekal.care.selectors import record_refused_ticket_read, staff_tickets
+from bekal.core.audit import record_event
+from bekal.core.crypto import decrypt, encrypt
+from bekal.core.links import portal_links
+from bekal.notifications.services import queue_sms
+from bekal.regions.models import Regency
+
+MAX_BODY = 4000
+MIN_BODY = 10
+_REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+#: What a citizen may choose on the website; the rest are set by staff or the system.
+CITIZEN_CATEGORIES = (
+    Category.INFORMATION,
+    Category.COMPLAINT,
+    Category.DISPUTE,
+    Category.FRAUD,
+    Category.BROKER,
+)
+STAFF_CATEGORIES = (*CITIZEN_CATEGORIES, Category.FIELD_CHECK)
+
+SMS_ANSWERED = gettext_noop(
+    "Bekal: an officer answered your ticket %(reference)s. Read it at %(link)s. "
+    "To reply by SMS, start your message with %(reference)s."
+)
+SMS_RESOLVED = gettext_noop("Bekal: your ticket %(reference)s is resolved. Details: %(link)s")
+
+
+def _new_reference() -> str:
+    return "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
+
+
+def _clean_body(body: str, *, minimum: int = MIN_BODY) -> str:
+    text = (body or "").strip()
+    if len(text) < max(1, minimum):
+        raise MessageRequiredError(field="body")
+    if len(text) > MAX_BODY:
+        raise MessageTooLongError(field="body", limit=MAX_BODY)
+    return text
+
+
+def _add_message(
+    *,
+    ticket: Ticket,
+    author_kind: str,
+    author: User | None,
+    channel: str,
+    body: str,
+    now: dt.datetime,
+    internal: bool = False,
+    attachment: tuple[bytes, str] | None = None,
+) -> TicketMessage:
+    message = TicketMessage.objects.create(
+        ticket=ticket,
+        author_kind=author_kind,
+        author=author,
+        channel=channel,
+        body_encrypted=encrypt(body),
+        internal=internal,
+        created_at=now,
+    )
+    if attachment is not None:
+        attachments.store(message=message, data=attachment[0], content_type=attachment[1])
+    return message
+
+
+def open_ticket(
+    *,
+    idempotency_key: str,
+    category: str,
+    body: str,
+    channel: str,
+    citizen: User | None,
+    region: Regency | None,
+    opened_by: User | None = None,
+    subject_kind: str = "",
+    subject_id: str = "",
+    self_service_url: str = "",
+    attachment: IO[bytes] | Any = None,
+    now: dt.datetime | None = None,
+    ip: str | None = None,
+) -> Ticket:
+    """Open a ticket, or return the one already opened under `idempotency_key`.
+
+    `channel` is where it came from: web (the citizen, signed in), desk or phone (an
+    officer, `opened_by`, for a citizen who may have no account), sms, system.
+    """
+    existing = Ticket.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing
+    if channel not in Channel.values:
+        raise ValueError(f"unknown channel {channel!r}")
+    allowed = CITIZEN_CATEGORIES if channel == Channel.WEB else Category.values
+    if category not in allowed:
+        raise CategoryError(field="category")
+    if channel == Channel.WEB and citizen is None:
+        raise CitizenRequiredError()
+    if subject_kind not in SubjectKind.values:
+        raise ValueError(f"unknown subject kind {subject_kind!r}")
+    text = _clean_body(body)
+    upload = attachments.read_upload(attachment) if attachment else None
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            ticket = Ticket(
+                reference=_new_reference(),
+                idempotency_key=idempotency_key,
+                citizen=citizen,
+                region=region,
+                category=category,
+                channel=channel,
+                subject_kind=subject_kind,
+                subject_id=subject_id,
+                self_service_url=self_service_url,
+                opened_by=opened_by,
+                opened_at=now,
+            )
+            sla.start_clocks(ticket, now=now)
+            ticket.save()
+            _add_message(
+                ticket=ticket,
+                author_kind=(
+                    TicketMessage.Author.SYSTEM
+                    if channel == Channel.SYSTEM
+                    else TicketMessage.Author.OFFICER
+                    if opened_by is not None and opened_by != citizen
+                    else TicketMessage.Author.CITIZEN
+                ),
+                author=opened_by or citizen,
+                channel=channel,
+                body=text,
+                now=now,
+                attachment=upload,
+            )
+            record_event(
+                action="care.ticket_opened",
+                actor=opened_by or citizen,
+                subject_user=citizen,
+                target=ticket,
+                ip_address=ip,
+                channel=channel,
+                category=category,
+                subject_kind=subject_kind,
+                subject_id=subject_id,
+            )
+    except IntegrityError:
+        # The same key raced in (a double click, a retried job): the first one stands.
+        existing = Ticket.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise
+        return existing
+    return ticket
+
+
+def open_system_ticket(
+    *,
+    key: str,
+    citizen: User,
+    category: str,
+    subject_kind: str,
+    subject_id: str,
+    body: str,
+    self_service_url: str = "",
+    region: Regency | None = None,
+) -> Ticket:
+    """A ticket Bekal opens itself (an identity check refused, a payout name mismatch, a
+    reconciliation break). Idempotent on `key`: an event seen twice opens one ticket."""
+    return open_ticket(
+        idempotency_key=f"system:{key}",
+        category=category,
+        body=body,
+        channel=Channel.SYSTEM,
+        citizen=citizen,
+        region=region,
+        subject_kind=subject_kind,
+        subject_id=subject_id,
+        self_service_url=self_service_url,
+    )
+
+
+def _locked_for_staff(viewer: User, reference: str, ip: str | None) -> Ticket:
+    ticket = staff_tickets(viewer=viewer).select_for_update().filter(reference=reference).first()
+    if ticket is None:
+        record_refused_ticket_read(viewer=viewer, reference=reference, ip=ip)
+        raise TicketNotFoundError()
+    return ticket
+
+
+def _tell_citizen(ticket: Ticket, text: str, kind: str) -> None:
+    citizen = ticket.citizen
+    if citizen is None:
+        return
+    phone = get_current_phone(user=citizen)
+    if phone is None:
+        return
+    link = portal_links().care_ticket(ticket.reference)
+    with translation.override(citizen.language):
+        body = gettext(text) % {"reference": ticket.reference, "link": link}
+    queue_sms(to=decrypt(phone.phone_encrypted), kind=kind, body=body, user=citizen)
+
+
+@transaction.atomic
+def answer_ticket(
+    *,
+    viewer: User,
+    reference: str,
+    body: str,
+    wait_on_citizen: bool = False,
+    internal: bool = False,
+    now: dt.datetime | None = None,
+    ip: str | None = None,
+) -> Ticket:
+    """An officer's answer. `wait_on_citizen` asks the citizen for something and stops
+    the resolution clock until they reply; `internal` is a note only staff read."""
+    text = _clean_body(body)
+    ticket = _locked_for_staff(viewer, reference, ip)
+    if not ticket.is_open:
+        raise TicketResolvedError()
+    now = now or timezone.now()
+    _add_message(
+        ticket=ticket,
+        author_kind=TicketMessage.Author.OFFICER,
+        author=viewer,
+        channel=Channel.WEB,
+        body=text,
+        now=now,
+        internal=internal,
+    )
+    if not internal:
+        sla.record_first_response(ticket, now=now)
+        if wait_on_citizen:
+            sla.stop_clock(ticket, now=now)
+            ticket.status = Ticket.Status.WAITING_ON_CITIZEN
+        else:
+            sla.resume_clock(ticket, now=now)
+            ticket.status = Ticket.Status.IN_PROGRESS
+        ticket.save()
+        _tell_citizen(ticket, SMS_ANSWERED, "care_ticket_answered")
+    record_event(
+        action="care.ticket_answered",
+        actor=viewer,
+        subject_user=ticket.citizen,
+        target=ticket,
+        ip_address=ip,
+        status=ticket.status,
+        internal=internal,
+    )
+    return ticket
+
+
+@transaction.atomic
+def resolve_ticket(
+    *,
+    viewer: User,
+    reference: str,
+    body: str,
+    now: dt.datetime | None = None,
+    ip: str | None = None,
+) -> Ticket:
+    """Close a ticket with the answer the citizen reads; the clocks stop for good."""
+    text = _clean_body(body)
+    ticket = _locked_for_staff(viewer, reference, ip)
+    if not ticket.is_open:
+        raise TicketResolvedError()
+    now = now or timezone.now()
+    _add_message(
+        ticket=ticket,
+        author_kind=TicketMessage.Author.OFFICER,
+        author=viewer,
+        channel=Channel.WEB,
+        body=text,
+        now=now,
+    )
+    sla.record_first_response(ticket, now=now)
+    used = sla.resolution_used(ticket, now=now)
+    sla.stop_clock(ticket, now=now)
+    late = used > ticket.resolution_target_seconds or (
+        (ticket.first_response_working_seconds or 0) > ticket.first_response_target_seconds
+    )
+    if late and ticket.breached_at is None:
+        ticket.breached_at = now
+    ticket.status = Ticket.Status.RESOLVED
+    ticket.resolved_at = now
+    ticket.save()
+    _tell_citizen(ticket, SMS_RESOLVED, "care_ticket_resolved")
+    record_event(
+        action="care.ticket_resolved",
+        actor=viewer,
+        subject_user=ticket.citizen,
+        target=ticket,
+        ip_address=ip,
+        resolution_working_seconds=used,
+    )
+    return ticket
+
+
+@transaction.atomic
+def reply_as_citizen(
+    *,
+    citizen: User,
+    reference: str,
+    body: str,
+    channel: str = Channel.WEB,
+    attachment: IO[bytes] | Any = None,
+    now: dt.datetime | None = None,
+    ip: str | None = None,
+) -> Ticket:
+    """The citizen's reply (web or SMS: any length there). A ticket waiting on them starts
+    its clock again."""
+    text = _clean_body(body, minimum=1 if channel == Channel.SMS else MIN_BODY)
+    upload = attachments.read_upload(attachment) if attachment else None
+    ticket = Ticket.objects.select_for_update().filter(reference=reference, citizen=citizen).first()
+    if ticket is None:
+        raise TicketNotFoundError()
+    if not ticket.is_open:
+        raise TicketResolvedError()
+    now = now or timezone.now()
+    _add_message(
+        ticket=ticket,
+        author_kind=TicketMessage.Author.CITIZEN,
+        author=citizen,
+        channel=channel,
+        body=text,
+        now=now,
+        attachment=upload,
+    )
+    if ticket.status == Ticket.Status.WAITING_ON_CITIZEN:
+        sla.resume_clock(ticket, now=now)
+        ticket.status = Ticket.Status.IN_PROGRESS
+        ticket.save()
+    record_event(
+        action="care.ticket_replied",
+        actor=citizen,
+        subject_user=citizen,
+        target=ticket,
+        ip_address=ip,
+        channel=channel,
+    )
+    return ticket
