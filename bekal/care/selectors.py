@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Aggregate, Count, FloatField, Q, QuerySet
+from django.db.models import Aggregate, Case, Count, F, FloatField, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 from bekal.accounts.models import User
@@ -76,15 +77,21 @@ def list_queue(
     if status == "resolved":
         tickets = tickets.filter(status=Ticket.Status.RESOLVED).order_by("-resolved_at")
     else:
-        tickets = tickets.exclude(status=Ticket.Status.RESOLVED).order_by(
-            # First responses pending are due by first_response_due_at, others by their
-            # resolution deadline; a stopped clock sorts last.
-            "resolution_due_at",
-            "first_response_due_at",
+        # The next deadline: the first response while it is awaited, else the resolution;
+        # a stopped clock (waiting on the citizen) sorts last.
+        next_due = Case(
+            When(
+                first_responded_at__isnull=True,
+                then=Least("first_response_due_at", Coalesce("resolution_due_at", Value(_FAR))),
+            ),
+            default=F("resolution_due_at"),
+        )
+        tickets = (
+            tickets.exclude(status=Ticket.Status.RESOLVED)
+            .annotate(next_due=next_due)
+            .order_by(F("next_due").asc(nulls_last=True), "id")
         )
     shown = list(tickets[:limit])
-    if status != "resolved":
-        shown.sort(key=_due)
     record_event(
         action="care.queue_listed",
         actor=viewer,

@@ -207,12 +207,25 @@ def open_system_ticket(
     )
 
 
-def _locked_for_staff(viewer: User, reference: str, ip: str | None) -> Ticket:
-    ticket = staff_tickets(viewer=viewer).select_for_update().filter(reference=reference).first()
-    if ticket is None:
-        record_refused_ticket_read(viewer=viewer, reference=reference, ip=ip)
+def _in_scope(viewer: User, reference: str, ip: str | None) -> int:
+    """The id of a ticket the viewer may act on; a refusal is audited (and kept: it is
+    written before the refusal rolls anything back)."""
+    with transaction.atomic():
+        found = (
+            staff_tickets(viewer=viewer)
+            .filter(reference=reference)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if found is None:
+            record_refused_ticket_read(viewer=viewer, reference=reference, ip=ip)
+    if found is None:
         raise TicketNotFoundError()
-    return ticket
+    return found
+
+
+def _locked(ticket_id: int) -> Ticket:
+    return Ticket.objects.select_for_update().get(pk=ticket_id)
 
 
 def _tell_citizen(ticket: Ticket, text: str, kind: str) -> None:
@@ -228,7 +241,6 @@ def _tell_citizen(ticket: Ticket, text: str, kind: str) -> None:
     queue_sms(to=decrypt(phone.phone_encrypted), kind=kind, body=body, user=citizen)
 
 
-@transaction.atomic
 def answer_ticket(
     *,
     viewer: User,
@@ -242,7 +254,20 @@ def answer_ticket(
     """An officer's answer. `wait_on_citizen` asks the citizen for something and stops
     the resolution clock until they reply; `internal` is a note only staff read."""
     text = _clean_body(body)
-    ticket = _locked_for_staff(viewer, reference, ip)
+    ticket_id = _in_scope(viewer, reference, ip)
+    with transaction.atomic():
+        return _answer(viewer, _locked(ticket_id), text, wait_on_citizen, internal, now, ip)
+
+
+def _answer(
+    viewer: User,
+    ticket: Ticket,
+    text: str,
+    wait_on_citizen: bool,
+    internal: bool,
+    now: dt.datetime | None,
+    ip: str | None,
+) -> Ticket:
     if not ticket.is_open:
         raise TicketResolvedError()
     now = now or timezone.now()
@@ -277,7 +302,6 @@ def answer_ticket(
     return ticket
 
 
-@transaction.atomic
 def resolve_ticket(
     *,
     viewer: User,
@@ -288,7 +312,14 @@ def resolve_ticket(
 ) -> Ticket:
     """Close a ticket with the answer the citizen reads; the clocks stop for good."""
     text = _clean_body(body)
-    ticket = _locked_for_staff(viewer, reference, ip)
+    ticket_id = _in_scope(viewer, reference, ip)
+    with transaction.atomic():
+        return _resolve(viewer, _locked(ticket_id), text, now, ip)
+
+
+def _resolve(
+    viewer: User, ticket: Ticket, text: str, now: dt.datetime | None, ip: str | None
+) -> Ticket:
     if not ticket.is_open:
         raise TicketResolvedError()
     now = now or timezone.now()
