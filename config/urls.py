@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("kantor/", include("bekal.web.backoffice.urls")),
     path("api/partners/v1/", include("bekal.api.partners.v1.urls")),
+    path("api/sms/", include("bekal.api.sms.urls")),
     path("", include("bekal.web.portal.urls")),
 ]
 

@@ -21,7 +21,13 @@ from django.utils import timezone
 
 from bekal.accounts.models import User
 from bekal.care.errors import NotCareStaffError, TicketNotFoundError
-from bekal.care.models import SENSITIVE_CATEGORIES, Ticket, TicketAttachment, TicketMessage
+from bekal.care.models import (
+    SENSITIVE_CATEGORIES,
+    Ticket,
+    TicketAttachment,
+    TicketEscalation,
+    TicketMessage,
+)
 from bekal.core.audit import record_event
 
 SENSITIVE_PERMISSION = "care.view_sensitive_ticket"
@@ -118,10 +124,15 @@ def next_deadline(ticket: Ticket) -> dt.datetime | None:
 
 
 @dataclass(frozen=True)
+class MessageEntry:
+    message: TicketMessage
+    files: list[TicketAttachment]
+
+
+@dataclass(frozen=True)
 class TicketView:
     ticket: Ticket
-    messages: list[TicketMessage]
-    attachments: dict[int, list[TicketAttachment]]
+    entries: list[MessageEntry]
 
 
 def _view(ticket: Ticket, *, include_internal: bool) -> TicketView:
@@ -132,7 +143,10 @@ def _view(ticket: Ticket, *, include_internal: bool) -> TicketView:
     files: dict[int, list[TicketAttachment]] = {}
     for attachment in TicketAttachment.objects.filter(message__in=shown):
         files.setdefault(attachment.message_id, []).append(attachment)
-    return TicketView(ticket=ticket, messages=shown, attachments=files)
+    return TicketView(
+        ticket=ticket,
+        entries=[MessageEntry(message=m, files=files.get(m.pk, [])) for m in shown],
+    )
 
 
 def open_ticket_for_staff(*, viewer: User, reference: str, ip: str | None = None) -> TicketView:
@@ -191,6 +205,16 @@ def get_attachment(*, viewer: User, attachment_id: int, ip: str | None = None) -
         )
         return attachment
     raise TicketNotFoundError()
+
+
+def escalation_levels(*, ticket_ids: list[int]) -> dict[int, int]:
+    """The highest escalation (75 or 100) of each ticket that has one."""
+    levels: dict[int, int] = {}
+    for ticket_id, level in TicketEscalation.objects.filter(ticket_id__in=ticket_ids).values_list(
+        "ticket_id", "level"
+    ):
+        levels[ticket_id] = max(level, levels.get(ticket_id, 0))
+    return levels
 
 
 # --- figures for the dashboards ------------------------------------------------------------

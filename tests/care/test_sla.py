@@ -93,9 +93,7 @@ def test_the_sweep_escalates_at_75_and_100_percent_once_each():
     assert escalate_due_tickets(now=wib(2026, 5, 19, 15)) == 0  # already recorded
     assert escalate_due_tickets(now=wib(2026, 5, 20, 10)) == 1
 
-    escalations = list(
-        TicketEscalation.objects.filter(ticket=opened).values_list("clock", "level")
-    )
+    escalations = list(TicketEscalation.objects.filter(ticket=opened).values_list("clock", "level"))
     assert escalations == [("first_response", 75), ("first_response", 100)]
     assert Ticket.objects.get(pk=opened.pk).breached_at == wib(2026, 5, 20, 10)
     assert AuditEvent.objects.filter(action="care.ticket_escalated").count() == 2
@@ -119,9 +117,10 @@ def test_the_resolution_clock_escalates_and_a_paused_ticket_does_not():
     assert Ticket.objects.get(pk=running.pk).resolution_due_at == wib(2026, 6, 8, 19)
     escalate_due_tickets(now=wib(2026, 6, 9, 8))
 
-    assert set(
-        TicketEscalation.objects.filter(ticket=running).values_list("clock", "level")
-    ) == {("resolution", 75), ("resolution", 100)}
+    assert set(TicketEscalation.objects.filter(ticket=running).values_list("clock", "level")) == {
+        ("resolution", 75),
+        ("resolution", 100),
+    }
     assert not TicketEscalation.objects.filter(ticket=paused).exists()
 
 

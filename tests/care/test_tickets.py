@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -156,9 +155,7 @@ def test_figures_per_region_count_open_breached_and_the_median_first_response():
     ticket(citizen("bdg@contoh.id"), region=KOTA_BANDUNG, now=wib(2026, 6, 4, 8))
     services.resolve_ticket(viewer=budi, reference=answered[0].reference, body="Sudah beres ya.")
 
-    figures = {
-        f.region_id: f for f in selectors.ticket_figures_by_region(now=wib(2026, 6, 5, 9))
-    }
+    figures = {f.region_id: f for f in selectors.ticket_figures_by_region(now=wib(2026, 6, 5, 9))}
     bengkulu, bandung = figures[regency().pk], figures[regency(KOTA_BANDUNG).pk]
     assert bengkulu.region_name == regency().name
     assert (bengkulu.open, bengkulu.breached) == (3, 1)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bekal.web.backoffice import catalogue_views, exclusion_views, views, wave_views
+from bekal.web.backoffice import care_views, catalogue_views, exclusion_views, views, wave_views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -12,6 +12,10 @@ urlpatterns = [
     path("gelombang/", wave_views.waves, name="waves"),
     path("gelombang/<int:number>/", wave_views.wave, name="wave"),
     path("gelombang/<int:number>/<str:action>/", wave_views.wave_action, name="wave_action"),
+    path("tiket/", care_views.queue, name="care_queue"),
+    path("tiket/baru/", care_views.new_ticket, name="care_new_ticket"),
+    path("tiket/lampiran/<int:attachment_id>/", care_views.attachment, name="care_attachment"),
+    path("tiket/<str:reference>/", care_views.ticket, name="care_ticket"),
     path("katalog/", catalogue_views.catalogue, name="catalogue"),
     path("platform/", catalogue_views.platforms, name="platforms"),
     path(
