@@ -49,7 +49,7 @@ class Ticket(models.Model):
     class Status(models.TextChoices):
         NEW = "new", _("Waiting for a first answer")
         IN_PROGRESS = "in_progress", _("Being handled")
-        WAITING_ON_CITIZEN = "waiting_on_citizen", _("Waiting for your reply")
+        WAITING_ON_CITIZEN = "waiting_on_citizen", _("Waiting for the citizen's reply")
         RESOLVED = "resolved", _("Resolved")
 
     #: Six characters the citizen quotes (by SMS too): no 0/O, 1/I.
