@@ -65,12 +65,15 @@ def _payload(body: bytes) -> dict[str, str] | None:
         return None
     if not isinstance(data, dict):
         return None
-    fields = {key: data.get(key) for key in ("id", "from", "text")}
-    if not all(isinstance(value, str) and value for value in fields.values()):
-        return None
+    fields: dict[str, str] = {}
+    for key in ("id", "from", "text"):
+        value = data.get(key)
+        if not isinstance(value, str) or not value:
+            return None
+        fields[key] = value
     if len(fields["id"]) > 128 or len(fields["text"]) > 2000:
         return None
-    return fields  # type: ignore[return-value]
+    return fields
 
 
 @csrf_exempt
