@@ -1,8 +1,9 @@
-"""The sweep that escalates tickets whose clocks reach 75% and 100% of their target.
+"""The sweep that escalates tickets whose clocks reach 75% and 100% of their target:
+the first response, the answer to a citizen's reply (per round), the resolution.
 
 A running clock stores the moments of 75% and 100% (bekal.care.sla), so the sweep is a
 few indexed queries, not calendar arithmetic per ticket. Each escalation is a row, unique
-per (ticket, clock, level), with its audit event; a sweep run twice, or two sweeps at
+per (ticket, clock, round, level), with its audit event; a sweep run twice, or two sweeps at
 once, escalate once
 (an advisory lock serialises sweeps). At 100% the ticket's `breached_at` is set.
 """
@@ -23,18 +24,25 @@ Clock = TicketEscalation.Clock
 _LEVELS = (
     (Clock.FIRST_RESPONSE, 75, "first_response_warn_at"),
     (Clock.FIRST_RESPONSE, 100, "first_response_due_at"),
+    (Clock.UPDATE, 75, "update_warn_at"),
+    (Clock.UPDATE, 100, "update_due_at"),
     (Clock.RESOLUTION, 75, "resolution_warn_at"),
     (Clock.RESOLUTION, 100, "resolution_due_at"),
 )
 
 
 def _candidates(clock: str, level: int, moment_field: str, now: dt.datetime) -> QuerySet[Ticket]:
-    running = (
-        Q(first_responded_at__isnull=True)
-        if clock == Clock.FIRST_RESPONSE
-        else Q(clock_resumed_at__isnull=False)
+    running = {
+        Clock.FIRST_RESPONSE: Q(first_responded_at__isnull=True),
+        Clock.UPDATE: Q(update_due_at__isnull=False),
+        Clock.RESOLUTION: Q(clock_resumed_at__isnull=False),
+    }[clock]
+    done = TicketEscalation.objects.filter(
+        ticket=OuterRef("pk"),
+        clock=clock,
+        level=level,
+        round=OuterRef("update_round") if clock == Clock.UPDATE else 0,
     )
-    done = TicketEscalation.objects.filter(ticket=OuterRef("pk"), clock=clock, level=level)
     return (
         Ticket.objects.filter(running, **{f"{moment_field}__lte": now})
         .exclude(status=Ticket.Status.RESOLVED)
@@ -50,20 +58,25 @@ def escalate_due_tickets(*, now: dt.datetime | None = None, batch: int = 1000) -
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext('care.escalate_due_tickets'))")
     recorded = 0
     for clock, level, moment_field in _LEVELS:
-        ids = list(
+        due = list(
             _candidates(clock, level, moment_field, now)
             .order_by(moment_field)
-            .values_list("pk", flat=True)[:batch]
+            .values_list("pk", "update_round")[:batch]
         )
-        if not ids:
+        if not due:
             continue
-        created = TicketEscalation.objects.bulk_create(
-            [
-                TicketEscalation(ticket_id=pk, clock=clock, level=level, escalated_at=now)
-                for pk in ids
-            ],
-            ignore_conflicts=True,
-        )
+        ids = [pk for pk, _ in due]
+        rows = [
+            TicketEscalation(
+                ticket_id=pk,
+                clock=clock,
+                round=update_round if clock == Clock.UPDATE else 0,
+                level=level,
+                escalated_at=now,
+            )
+            for pk, update_round in due
+        ]
+        created = TicketEscalation.objects.bulk_create(rows, ignore_conflicts=True)
         if level == 100:
             Ticket.objects.filter(pk__in=ids, breached_at__isnull=True).update(breached_at=now)
         for escalation in created:
@@ -71,6 +84,7 @@ def escalate_due_tickets(*, now: dt.datetime | None = None, batch: int = 1000) -
                 action="care.ticket_escalated",
                 target=Ticket(pk=escalation.ticket_id),
                 clock=clock,
+                round=escalation.round,
                 level=level,
             )
         recorded += len(created)

@@ -86,6 +86,13 @@ class Ticket(models.Model):
     first_response_due_at = models.DateTimeField()
     first_responded_at = models.DateTimeField(null=True, blank=True)
     first_response_working_seconds = models.PositiveIntegerField(null=True, blank=True)
+    #: The update clock: after the citizen writes again (a reply to an answered ticket), an
+    #: officer's next answer is due within the update target. Each reply that starts it is
+    #: a new round, escalated on its own.
+    update_target_seconds = models.PositiveIntegerField(default=0)
+    update_round = models.PositiveIntegerField(default=0)
+    update_warn_at = models.DateTimeField(null=True, blank=True)
+    update_due_at = models.DateTimeField(null=True, blank=True)
     #: Resolution time used before the clock last resumed; the clock runs from
     #: `clock_resumed_at` and is stopped (None) while waiting on the citizen or resolved.
     resolution_used_seconds = models.PositiveIntegerField(default=0)
@@ -116,6 +123,11 @@ class Ticket(models.Model):
                 fields=["resolution_warn_at"],
                 condition=Q(clock_resumed_at__isnull=False),
                 name="care_ticket_clock_running",
+            ),
+            models.Index(
+                fields=["update_warn_at"],
+                condition=Q(update_warn_at__isnull=False),
+                name="care_ticket_update_waiting",
             ),
         ]
 
@@ -176,10 +188,13 @@ class TicketEscalation(models.Model):
 
     class Clock(models.TextChoices):
         FIRST_RESPONSE = "first_response", _("First response")
+        UPDATE = "update", _("Answer to the citizen's reply")
         RESOLUTION = "resolution", _("Resolution")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="escalations")
     clock = models.CharField(max_length=16, choices=Clock.choices)
+    #: The update clock's round (0 for the other clocks).
+    round = models.PositiveIntegerField(default=0)
     level = models.PositiveSmallIntegerField()  # 75 or 100 (percent of the target used)
     escalated_at = models.DateTimeField()
 
@@ -187,7 +202,8 @@ class TicketEscalation(models.Model):
         ordering = ["escalated_at", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["ticket", "clock", "level"], name="care_one_escalation_per_level"
+                fields=["ticket", "clock", "round", "level"],
+                name="care_one_escalation_per_round_and_level",
             )
         ]
 

@@ -90,6 +90,10 @@ def list_queue(
                 first_responded_at__isnull=True,
                 then=Least("first_response_due_at", Coalesce("resolution_due_at", Value(_FAR))),
             ),
+            When(
+                update_due_at__isnull=False,
+                then=Least("update_due_at", Coalesce("resolution_due_at", Value(_FAR))),
+            ),
             default=F("resolution_due_at"),
         )
         tickets = (
@@ -109,18 +113,6 @@ def list_queue(
 
 
 _FAR = dt.datetime.max.replace(tzinfo=dt.UTC)
-
-
-def _due(ticket: Ticket) -> dt.datetime:
-    """The next deadline of an open ticket (its first response, else its resolution)."""
-    if ticket.first_responded_at is None:
-        return min(ticket.first_response_due_at, ticket.resolution_due_at or _FAR)
-    return ticket.resolution_due_at or _FAR
-
-
-def next_deadline(ticket: Ticket) -> dt.datetime | None:
-    due = _due(ticket)
-    return None if due == _FAR else due
 
 
 @dataclass(frozen=True)
@@ -246,10 +238,11 @@ def ticket_figures_by_region(
     since: dt.datetime | None = None,
     now: dt.datetime | None = None,
 ) -> list[RegionFigures]:
-    """Per region: tickets open now, open tickets past a deadline now (first response or
-    resolution), and the median working time to a first response of tickets opened since
-    `since` (all time if None). One grouped query; `region_ids` narrows it (the caller
-    resolves the viewer's scope). Sensitive categories are counted like any other."""
+    """Per region: tickets open now, open tickets past a deadline now (first response,
+    answer to a reply, or resolution), and the median working time to a first response
+    of tickets opened since `since` (all time if None). One grouped query; `region_ids`
+    narrows it (the caller resolves the viewer's scope). Sensitive categories are counted
+    like any other."""
     now = now or timezone.now()
     tickets = Ticket.objects.all()
     if region_ids is not None:
@@ -257,6 +250,7 @@ def ticket_figures_by_region(
     open_q = ~Q(status=Ticket.Status.RESOLVED)
     late_q = open_q & (
         Q(first_responded_at__isnull=True, first_response_due_at__lt=now)
+        | Q(update_due_at__lt=now)
         | Q(resolution_due_at__lt=now)
     )
     answered_q = Q(first_response_working_seconds__isnull=False)

@@ -387,7 +387,8 @@ def reply_as_citizen(
     if ticket.status == Ticket.Status.WAITING_ON_CITIZEN:
         sla.resume_clock(ticket, now=now)
         ticket.status = Ticket.Status.IN_PROGRESS
-        ticket.save()
+    sla.start_update_clock(ticket, now=now)
+    ticket.save()
     record_event(
         action="care.ticket_replied",
         actor=citizen,

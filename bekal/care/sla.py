@@ -27,6 +27,7 @@ WARN_AT = 0.75
 @dataclass(frozen=True)
 class Targets:
     first_response_seconds: int
+    update_seconds: int
     resolution_seconds: int
 
 
@@ -36,6 +37,7 @@ def targets_for(category: str) -> Targets:
     days = settings.BEKAL_CARE_RESOLUTION_DAYS
     return Targets(
         first_response_seconds=int(settings.BEKAL_CARE_FIRST_RESPONSE_DAYS * per_day),
+        update_seconds=int(settings.BEKAL_CARE_UPDATE_DAYS * per_day),
         resolution_seconds=int(days.get(category, days["complaint"]) * per_day),
     )
 
@@ -46,6 +48,7 @@ def start_clocks(ticket: Ticket, *, now: dt.datetime) -> None:
     targets = targets_for(ticket.category)
     ticket.first_response_target_seconds = targets.first_response_seconds
     ticket.resolution_target_seconds = targets.resolution_seconds
+    ticket.update_target_seconds = targets.update_seconds
     ticket.first_response_warn_at = calendar.add_working_seconds(
         now, WARN_AT * targets.first_response_seconds
     )
@@ -91,9 +94,32 @@ def resume_clock(ticket: Ticket, *, now: dt.datetime) -> None:
 
 
 def record_first_response(ticket: Ticket, *, now: dt.datetime) -> None:
+    """An officer answered the citizen: the first response, else the update awaited."""
     if ticket.first_responded_at is None:
         ticket.first_responded_at = now
         ticket.first_response_working_seconds = first_response_used(ticket, now=now)
+    ticket.update_warn_at = None
+    ticket.update_due_at = None
+
+
+def start_update_clock(ticket: Ticket, *, now: dt.datetime) -> None:
+    """The citizen wrote again on an answered ticket: an answer is due within the update
+    target (a new round), unless one is already awaited (not saved)."""
+    if ticket.first_responded_at is None or ticket.update_due_at is not None:
+        return
+    calendar = working_calendar()
+    target = ticket.update_target_seconds
+    ticket.update_round += 1
+    ticket.update_warn_at = calendar.add_working_seconds(now, WARN_AT * target)
+    ticket.update_due_at = calendar.add_working_seconds(now, target)
+
+
+def _left_until(due: dt.datetime, *, now: dt.datetime) -> int:
+    """Working seconds from now to `due`; negative once it has passed."""
+    calendar = working_calendar()
+    if now <= due:
+        return calendar.working_seconds_between(now, due)
+    return -calendar.working_seconds_between(due, now)
 
 
 @dataclass(frozen=True)
@@ -119,8 +145,8 @@ class ClockView:
 
 
 def current_clock(ticket: Ticket, *, now: dt.datetime) -> ClockView | None:
-    """The clock that matters now: first response until it is given, then resolution;
-    None once resolved."""
+    """The clock that matters now: first response until it is given, then an answer to
+    the citizen's reply while one is awaited, then resolution; None once resolved."""
     if not ticket.is_open:
         return None
     if ticket.first_responded_at is None:
@@ -128,6 +154,13 @@ def current_clock(ticket: Ticket, *, now: dt.datetime) -> ClockView | None:
             clock="first_response",
             target_seconds=ticket.first_response_target_seconds,
             used_seconds=first_response_used(ticket, now=now),
+            running=True,
+        )
+    if ticket.update_due_at is not None:
+        return ClockView(
+            clock="update",
+            target_seconds=ticket.update_target_seconds,
+            used_seconds=ticket.update_target_seconds - _left_until(ticket.update_due_at, now=now),
             running=True,
         )
     return ClockView(

@@ -43,7 +43,10 @@ def clock_label(ticket: Ticket, *, now: dt.datetime) -> ClockLabel:
             _("Paused, %(left)s left") % {"left": working_time_label(clock.left_seconds)},
             "paused",
         )
-    what = _("first response") if clock.clock == "first_response" else _("resolution")
+    what = {
+        "first_response": _("first response"),
+        "update": _("answer to the citizen's reply"),
+    }.get(clock.clock, _("resolution"))
     if clock.breached:
         return ClockLabel(
             _("%(what)s late by %(late)s")

@@ -367,6 +367,8 @@ BEKAL_CARE_WORKING_HOURS = ("08:00", "19:00")
 BEKAL_CARE_WORKING_DAYS = [0, 1, 2, 3, 4]
 BEKAL_CARE_EXTRA_CLOSED_DATES: list[str] = []
 BEKAL_CARE_FIRST_RESPONSE_DAYS = 3
+# An officer's answer to a citizen's reply on an answered ticket (Bekal's own choice).
+BEKAL_CARE_UPDATE_DAYS = 3
 BEKAL_CARE_RESOLUTION_DAYS = {
     "information": 5,
     "complaint": 5,

@@ -8,7 +8,7 @@ import pytest
 from bekal.care import services
 from bekal.care.escalation import escalate_due_tickets
 from bekal.care.models import Category, Ticket, TicketEscalation
-from bekal.care.sla import current_clock
+from bekal.care.sla import current_clock, resolution_used
 from bekal.core.models import AuditEvent
 from tests.care.factories import citizen, officer, ticket, wib
 
@@ -69,7 +69,9 @@ def test_the_clock_stops_while_waiting_on_the_citizen_and_goes_on_where_it_stopp
     running = Ticket.objects.get(pk=opened.pk)
     assert running.status == Ticket.Status.IN_PROGRESS
     assert running.resolution_due_at == wib(2026, 6, 2, 19)
-    assert current_clock(running, now=wib(2026, 5, 25, 12)).used_seconds == 15 * HOUR
+    assert resolution_used(running, now=wib(2026, 5, 25, 12)) == 15 * HOUR
+    # and her answer is itself awaited: the update clock runs (3 working days)
+    assert current_clock(running, now=wib(2026, 5, 25, 12)).clock == "update"
 
 
 def test_the_first_response_time_is_kept_in_working_time():
@@ -137,3 +139,38 @@ def test_a_ticket_resolved_late_is_marked_breached_and_its_clock_is_gone():
     assert resolved.breached_at == wib(2026, 6, 10, 8)
     assert current_clock(resolved, now=wib(2026, 6, 11, 8)) is None
     assert escalate_due_tickets(now=wib(2026, 7, 1, 8)) == 0
+
+
+def test_a_citizens_reply_to_an_answer_starts_the_update_clock_escalated_per_round():
+    siti = citizen()
+    opened = ticket(siti, now=wib(2026, 6, 2, 8))
+    budi = officer()
+    services.answer_ticket(
+        viewer=budi, reference=opened.reference, body="Kami periksa dulu.", now=wib(2026, 6, 2, 9)
+    )
+    # Wednesday 3 June 10:00 she writes again: an answer is due in 3 working days.
+    services.reply_as_citizen(
+        citizen=siti, reference=opened.reference, body="Sudah ada kabar?", now=wib(2026, 6, 3, 10)
+    )
+    waiting = Ticket.objects.get(pk=opened.pk)
+    assert waiting.update_due_at == wib(2026, 6, 8, 10)
+    assert waiting.update_warn_at == wib(2026, 6, 5, 12, 45)
+    assert current_clock(waiting, now=wib(2026, 6, 4, 10)).clock == "update"
+
+    escalate_due_tickets(now=wib(2026, 6, 8, 10))
+    # The officer answers; she writes once more, and the new round escalates on its own.
+    services.answer_ticket(
+        viewer=budi, reference=opened.reference, body="Masih diproses.", now=wib(2026, 6, 8, 11)
+    )
+    assert Ticket.objects.get(pk=opened.pk).update_due_at is None
+    services.reply_as_citizen(
+        citizen=siti, reference=opened.reference, body="Baik, saya tunggu.", now=wib(2026, 6, 8, 12)
+    )
+    escalate_due_tickets(now=wib(2026, 6, 12, 8))
+
+    update_escalations = list(
+        TicketEscalation.objects.filter(ticket=opened, clock="update")
+        .order_by("round", "level")
+        .values_list("round", "level")
+    )
+    assert update_escalations == [(1, 75), (1, 100), (2, 75), (2, 100)]
