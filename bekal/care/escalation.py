@@ -32,19 +32,18 @@ _LEVELS = (
 
 
 def _candidates(clock: str, level: int, moment_field: str, now: dt.datetime) -> QuerySet[Ticket]:
-    running = {
+    running: dict[str, Q] = {
         Clock.FIRST_RESPONSE: Q(first_responded_at__isnull=True),
         Clock.UPDATE: Q(update_due_at__isnull=False),
         Clock.RESOLUTION: Q(clock_resumed_at__isnull=False),
-    }[clock]
-    done = TicketEscalation.objects.filter(
-        ticket=OuterRef("pk"),
-        clock=clock,
-        level=level,
-        round=OuterRef("update_round") if clock == Clock.UPDATE else 0,
-    )
+    }
+    done = TicketEscalation.objects.filter(ticket=OuterRef("pk"), clock=clock, level=level)
+    if clock == Clock.UPDATE:
+        done = done.filter(round=OuterRef("update_round"))
+    else:
+        done = done.filter(round=0)
     return (
-        Ticket.objects.filter(running, **{f"{moment_field}__lte": now})
+        Ticket.objects.filter(running[clock], **{f"{moment_field}__lte": now})
         .exclude(status=Ticket.Status.RESOLVED)
         .exclude(Exists(done))
     )

@@ -73,13 +73,21 @@ def record_refused_ticket_read(*, viewer: User, reference: str, ip: str | None) 
 
 @transaction.atomic
 def list_queue(
-    *, viewer: User, status: str = "open", ip: str | None = None, limit: int = 200
+    *,
+    viewer: User,
+    status: str = "open",
+    region_id: str | None = None,
+    ip: str | None = None,
+    limit: int = 200,
 ) -> list[Ticket]:
     """Open tickets of the viewer's scope, the least time left first (tickets waiting on
     the citizen, whose clock stands, after them); `status="resolved"` for the resolved.
 
-    Audited with the tickets shown."""
+    `region_id` narrows the programme office's view to one region's queue. Audited with
+    the tickets shown."""
     tickets = staff_tickets(viewer=viewer).select_related("region", "citizen")
+    if region_id is not None:
+        tickets = tickets.filter(region__pk=region_id)
     if status == "resolved":
         tickets = tickets.filter(status=Ticket.Status.RESOLVED).order_by("-resolved_at")
     else:
@@ -107,6 +115,7 @@ def list_queue(
         actor=viewer,
         ip_address=ip,
         status=status,
+        region=region_id or "",
         ticket_ids=[ticket.pk for ticket in shown],
     )
     return shown
@@ -199,6 +208,25 @@ def get_attachment(*, viewer: User, attachment_id: int, ip: str | None = None) -
     raise TicketNotFoundError()
 
 
+@dataclass(frozen=True)
+class RegionQueue:
+    region_id: str | None
+    region_name: str
+    open: int
+
+
+def list_queue_regions(*, viewer: User) -> list[RegionQueue]:
+    """The regions with open tickets in the viewer's scope, with their counts."""
+    rows = (
+        staff_tickets(viewer=viewer)
+        .exclude(status=Ticket.Status.RESOLVED)
+        .values("region_id", "region__name")
+        .annotate(open=Count("id"))
+        .order_by("region__name")
+    )
+    return [RegionQueue(r["region_id"], r["region__name"] or "", r["open"]) for r in rows]
+
+
 def escalation_levels(*, ticket_ids: list[int]) -> dict[int, int]:
     """The highest escalation (75 or 100) of each ticket that has one."""
     levels: dict[int, int] = {}
@@ -222,9 +250,10 @@ class Median(Aggregate):
 
 @dataclass(frozen=True)
 class RegionFigures:
-    """One region's care figures; `region_id` None is the programme office's own queue."""
+    """One region's care figures; `region_id` is the regency's Kemendagri code (its key),
+    None for the programme office's own queue."""
 
-    region_id: int | None
+    region_id: str | None
     region_name: str
     open: int
     breached: int
@@ -234,7 +263,7 @@ class RegionFigures:
 
 def ticket_figures_by_region(
     *,
-    region_ids: list[int] | None = None,
+    region_ids: list[str] | None = None,
     since: dt.datetime | None = None,
     now: dt.datetime | None = None,
 ) -> list[RegionFigures]:

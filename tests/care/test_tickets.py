@@ -177,3 +177,17 @@ def test_an_officer_opens_a_ticket_from_a_phone_call_for_a_person_without_an_acc
     )
     assert opened.resolution_target_seconds == 60 * 11 * 3600
     assert opened.messages.get().author_kind == "officer"
+
+
+def test_the_programme_office_sees_every_regions_queue_and_narrows_it_to_one():
+    from tests.web.wave_support import programme_officer
+
+    bengkulu = ticket(citizen("a@contoh.id"))
+    bandung = ticket(citizen("b@contoh.id"), region=KOTA_BANDUNG)
+    office = programme_officer()
+
+    assert {t.pk for t in selectors.list_queue(viewer=office)} == {bengkulu.pk, bandung.pk}
+    only = selectors.list_queue(viewer=office, region_id=regency(KOTA_BANDUNG).pk)
+    assert [t.pk for t in only] == [bandung.pk]
+    counts = {q.region_name: q.open for q in selectors.list_queue_regions(viewer=office)}
+    assert counts == {regency().name: 1, regency(KOTA_BANDUNG).name: 1}

@@ -209,3 +209,21 @@ def test_an_officer_opens_a_ticket_from_a_phone_call(page: Page, live_server):
         bengkulu.region_id,
     )
     expect(page.get_by_test_id("ticket-clock")).to_contain_text(re.compile("hari kerja"))
+
+
+def test_the_programme_office_picks_one_regions_queue(page: Page, live_server):
+    from tests.care.factories import citizen, ticket
+    from tests.web.wave_support import programme_officer
+
+    ticket(citizen("a@contoh.id"), region="17.71")
+    bandung = ticket(citizen("b@contoh.id"), region="32.73")
+    log_in(page, programme_officer())
+    page.goto("/kantor/tiket/")
+    expect(page.get_by_test_id("ticket-queue").get_by_role("row")).to_have_count(3)
+    page.get_by_label("Kabupaten/kota").select_option(label="Kota Bandung (1)")
+    page.get_by_role("button", name="Tampilkan").click()
+    rows = page.get_by_test_id("ticket-queue").get_by_role("row")
+    expect(rows).to_have_count(2)
+    expect(rows.nth(1)).to_contain_text(bandung.reference)
+    expect_accessible(page, "programme office queue, one region")
+    keep_screenshot(page, "care-office-queue-region")

@@ -91,14 +91,25 @@ def _viewer(request: HttpRequest) -> User:
 def queue(request: HttpRequest) -> HttpResponse:
     viewer = _viewer(request)
     status = "resolved" if request.GET.get("status") == "resolved" else "open"
+    every_region = selectors.sees_every_region(viewer)
+    region = request.GET.get("wilayah", "")[:13]
+    region_id = region if every_region and region else None
     now = timezone.now()
-    shown = selectors.list_queue(viewer=viewer, status=status, ip=client_ip(request))
+    shown = selectors.list_queue(
+        viewer=viewer, status=status, region_id=region_id, ip=client_ip(request)
+    )
     escalated = selectors.escalation_levels(ticket_ids=[t.pk for t in shown])
     rows = [(t, clock_label(t, now=now), escalated.get(t.pk, 0)) for t in shown]
     return render(
         request,
         "backoffice/care/queue.html",
-        {"rows": rows, "status": status, "every_region": selectors.sees_every_region(viewer)},
+        {
+            "rows": rows,
+            "status": status,
+            "every_region": every_region,
+            "regions": selectors.list_queue_regions(viewer=viewer) if every_region else [],
+            "region_id": region_id,
+        },
     )
 
 
