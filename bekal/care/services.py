@@ -37,6 +37,7 @@ from bekal.regions.models import Regency
 MAX_BODY = 4000
 MIN_BODY = 10
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+_REFERENCE_DRAWS = 5
 
 #: What a citizen may choose on the website; the rest are set by staff or the system.
 CITIZEN_CATEGORIES = (
@@ -129,56 +130,61 @@ def open_ticket(
     text = _clean_body(body)
     upload = attachments.read_upload(attachment) if attachment else None
     now = now or timezone.now()
-    try:
-        with transaction.atomic():
-            ticket = Ticket(
-                reference=_new_reference(),
-                idempotency_key=idempotency_key,
-                citizen=citizen,
-                region=region,
-                category=category,
-                channel=channel,
-                subject_kind=subject_kind,
-                subject_id=subject_id,
-                self_service_url=self_service_url,
-                opened_by=opened_by,
-                opened_at=now,
-            )
-            sla.start_clocks(ticket, now=now)
-            ticket.save()
-            _add_message(
-                ticket=ticket,
-                author_kind=(
-                    TicketMessage.Author.SYSTEM
-                    if channel == Channel.SYSTEM
-                    else TicketMessage.Author.OFFICER
-                    if opened_by is not None and opened_by != citizen
-                    else TicketMessage.Author.CITIZEN
-                ),
-                author=opened_by or citizen,
-                channel=channel,
-                body=text,
-                now=now,
-                attachment=upload,
-            )
-            record_event(
-                action="care.ticket_opened",
-                actor=opened_by or citizen,
-                subject_user=citizen,
-                target=ticket,
-                ip_address=ip,
-                channel=channel,
-                category=category,
-                subject_kind=subject_kind,
-                subject_id=subject_id,
-            )
-    except IntegrityError:
-        # The same key raced in (a double click, a retried job): the first one stands.
-        existing = Ticket.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is None:
-            raise
-        return existing
-    return ticket
+    for attempt in range(_REFERENCE_DRAWS):
+        try:
+            with transaction.atomic():
+                ticket = Ticket(
+                    reference=_new_reference(),
+                    idempotency_key=idempotency_key,
+                    citizen=citizen,
+                    region=region,
+                    category=category,
+                    channel=channel,
+                    subject_kind=subject_kind,
+                    subject_id=subject_id,
+                    self_service_url=self_service_url,
+                    opened_by=opened_by,
+                    opened_at=now,
+                )
+                sla.start_clocks(ticket, now=now)
+                ticket.save()
+                _add_message(
+                    ticket=ticket,
+                    author_kind=(
+                        TicketMessage.Author.SYSTEM
+                        if channel == Channel.SYSTEM
+                        else TicketMessage.Author.OFFICER
+                        if opened_by is not None and opened_by != citizen
+                        else TicketMessage.Author.CITIZEN
+                    ),
+                    author=opened_by or citizen,
+                    channel=channel,
+                    body=text,
+                    now=now,
+                    attachment=upload,
+                )
+                record_event(
+                    action="care.ticket_opened",
+                    actor=opened_by or citizen,
+                    subject_user=citizen,
+                    target=ticket,
+                    ip_address=ip,
+                    channel=channel,
+                    category=category,
+                    subject_kind=subject_kind,
+                    subject_id=subject_id,
+                )
+        except IntegrityError:
+            # The same key raced in (a double click, a retried job): the first one stands.
+            existing = Ticket.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return existing
+            if attempt == _REFERENCE_DRAWS - 1:
+                raise
+            # Else the reference drawn was already taken (32**6 of them): draw another.
+        else:
+            return ticket
+    raise AssertionError("unreachable")
 
 
 def open_system_ticket(
@@ -398,3 +404,38 @@ def reply_as_citizen(
         channel=channel,
     )
     return ticket
+
+
+def resolve_system_tickets(*, citizen: User, subject_kind: str, subject_id: str, body: str) -> int:
+    """Resolve the citizen's open tickets about a subject that Bekal has seen settled (the
+    identity check now verified): the system writes the closing message. Returns how many."""
+    now = timezone.now()
+    resolved = 0
+    with transaction.atomic():
+        open_ones = (
+            Ticket.objects.select_for_update()
+            .filter(citizen=citizen, subject_kind=subject_kind, subject_id=subject_id)
+            .exclude(status=Ticket.Status.RESOLVED)
+        )
+        for ticket in open_ones:
+            _add_message(
+                ticket=ticket,
+                author_kind=TicketMessage.Author.SYSTEM,
+                author=None,
+                channel=Channel.SYSTEM,
+                body=body,
+                now=now,
+            )
+            sla.stop_clock(ticket, now=now)
+            ticket.update_warn_at = ticket.update_due_at = None
+            ticket.status = Ticket.Status.RESOLVED
+            ticket.resolved_at = now
+            ticket.save()
+            record_event(
+                action="care.ticket_resolved",
+                subject_user=citizen,
+                target=ticket,
+                by="system",
+            )
+            resolved += 1
+    return resolved

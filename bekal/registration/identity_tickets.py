@@ -1,7 +1,9 @@
 """A care ticket for a refused identity check, with the link to correct the profile.
 
-Opened by the system in the transaction that records the registry's answer; one ticket
-per check and round (the key), so an answer recorded twice opens one ticket.
+Opened by the system in the transaction that records the registry's answer: one ticket
+per check and round (the key), so an answer recorded twice opens one ticket, and none
+while the check's earlier ticket is still open. When the check is verified, its open
+tickets are resolved by the system.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from bekal.care.models import Category, SubjectKind, Ticket
-from bekal.care.services import open_system_ticket
+from bekal.care.services import open_system_ticket, resolve_system_tickets
 from bekal.core.links import portal_links
 from bekal.registration.models import IdentityCheck
 
@@ -18,6 +20,15 @@ from bekal.registration.models import IdentityCheck
 def open_identity_ticket(*, check: IdentityCheck) -> Ticket:
     profile = check.profile
     user = profile.user
+    still_open = (
+        Ticket.objects.filter(
+            citizen=user, subject_kind=SubjectKind.IDENTITY_CHECK, subject_id=str(check.pk)
+        )
+        .exclude(status=Ticket.Status.RESOLVED)
+        .first()
+    )
+    if still_open is not None:
+        return still_open
     link = portal_links().profile()
     with translation.override(user.language):
         if check.status == IdentityCheck.Status.MISMATCH:
@@ -40,4 +51,16 @@ def open_identity_ticket(*, check: IdentityCheck) -> Ticket:
         body=body,
         self_service_url=link,
         region=profile.domicile_regency,
+    )
+
+
+def resolve_identity_tickets(*, check: IdentityCheck) -> int:
+    user = check.profile.user
+    with translation.override(user.language):
+        body = gettext("Your identity check has passed. This ticket is closed; thank you.")
+    return resolve_system_tickets(
+        citizen=user,
+        subject_kind=SubjectKind.IDENTITY_CHECK,
+        subject_id=str(check.pk),
+        body=body,
     )

@@ -191,3 +191,14 @@ def test_the_programme_office_sees_every_regions_queue_and_narrows_it_to_one():
     assert [t.pk for t in only] == [bandung.pk]
     counts = {q.region_name: q.open for q in selectors.list_queue_regions(viewer=office)}
     assert counts == {regency().name: 1, regency(KOTA_BANDUNG).name: 1}
+
+
+def test_a_reference_already_taken_is_drawn_again(monkeypatch):
+    first = ticket(citizen("a@contoh.id"))
+    drawn = iter([first.reference, "ZZZZZ2"])
+    monkeypatch.setattr(services, "_new_reference", lambda: next(drawn))
+
+    second = ticket(citizen("b@contoh.id"))
+
+    assert second.reference == "ZZZZZ2"
+    assert Ticket.objects.count() == 2

@@ -41,3 +41,30 @@ def test_the_same_answer_recorded_twice_opens_one_ticket(registry_file):
     services.record_identity_answer(check_id=check.pk, round_asked=check.round, answer=answer)
 
     assert Ticket.objects.filter(citizen=siti).count() == 1
+
+
+def test_a_second_refusal_while_the_ticket_is_open_adds_no_ticket_and_a_pass_resolves_it(
+    registry_file,
+):
+    siti = participant()
+    check = submit(siti).identity_check
+    services.record_identity_answer(
+        check_id=check.pk, round_asked=check.round, answer=RegistryAnswer(Outcome.NOT_FOUND)
+    )
+    check = submit(siti, full_name="Siti Aminah Putri").identity_check  # a new round
+    services.record_identity_answer(
+        check_id=check.pk,
+        round_asked=check.round,
+        answer=RegistryAnswer(Outcome.MISMATCH, mismatched_fields=("full_name",)),
+    )
+    assert Ticket.objects.filter(citizen=siti).count() == 1
+
+    check = submit(siti).identity_check  # corrected
+    services.record_identity_answer(
+        check_id=check.pk, round_asked=check.round, answer=RegistryAnswer.match()
+    )
+    ticket = Ticket.objects.get(citizen=siti)
+    assert ticket.status == Ticket.Status.RESOLVED
+    closing = ticket.messages.order_by("created_at", "id").last()
+    assert closing.author_kind == "system"
+    assert closing.body.startswith("Verifikasi identitas Anda sudah lolos")

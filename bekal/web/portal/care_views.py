@@ -20,7 +20,7 @@ from bekal.accounts.models import User
 from bekal.care import attachments as care_attachments
 from bekal.care import selectors, services
 from bekal.care.errors import TicketNotFoundError
-from bekal.care.models import Category, Channel
+from bekal.care.models import Channel
 from bekal.core.errors import DomainError
 from bekal.registration.selectors import get_profile
 from bekal.web.body_limit import body_limit
@@ -172,7 +172,6 @@ def _ticket_page(request: HttpRequest, view: selectors.TicketView, form: ReplyFo
         "ticket": view.ticket,
         "clock": clock_label(view.ticket, now=timezone.now()),
         "form": form,
-        "sensitive": view.ticket.category in (Category.FRAUD, Category.BROKER),
     }
     return render(request, "portal/care/ticket.html", context)
 
