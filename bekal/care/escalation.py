@@ -17,7 +17,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from bekal.care.models import Ticket, TicketEscalation
-from bekal.core.audit import record_event
+from bekal.core.models import AuditEvent
 
 Clock = TicketEscalation.Clock
 
@@ -78,13 +78,16 @@ def escalate_due_tickets(*, now: dt.datetime | None = None, batch: int = 1000) -
         created = TicketEscalation.objects.bulk_create(rows, ignore_conflicts=True)
         if level == 100:
             Ticket.objects.filter(pk__in=ids, breached_at__isnull=True).update(breached_at=now)
-        for escalation in created:
-            record_event(
+        # One audit row per escalation, written in one statement (a backlog after an
+        # outage escalates thousands at once).
+        AuditEvent.objects.bulk_create(
+            AuditEvent(
                 action="care.ticket_escalated",
-                target=Ticket(pk=escalation.ticket_id),
-                clock=clock,
-                round=escalation.round,
-                level=level,
+                object_type=Ticket._meta.label_lower,
+                object_id=str(escalation.ticket_id),
+                details={"clock": clock, "round": escalation.round, "level": level},
             )
+            for escalation in created
+        )
         recorded += len(created)
     return recorded
