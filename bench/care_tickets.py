@@ -18,7 +18,9 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -46,7 +48,7 @@ FROM regencies, generate_series(1, %(count)s) AS n,
 """
 
 
-def timed(label: str, action, repeat: int = 3) -> object:  # type: ignore[no-untyped-def]
+def timed(label: str, action: Callable[[], Any], repeat: int = 3) -> Any:
     best, result = float("inf"), None
     for _ in range(repeat):
         start = time.perf_counter()
