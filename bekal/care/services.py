@@ -31,7 +31,7 @@ from bekal.care.selectors import record_refused_ticket_read, staff_tickets
 from bekal.core.audit import record_event
 from bekal.core.crypto import decrypt, encrypt
 from bekal.core.links import portal_links
-from bekal.notifications.services import queue_sms
+from bekal.notifications.services import queue_email, queue_sms
 from bekal.regions.models import Regency
 
 MAX_BODY = 4000
@@ -235,16 +235,19 @@ def _locked(ticket_id: int) -> Ticket:
 
 
 def _tell_citizen(ticket: Ticket, text: str, kind: str) -> None:
+    """By SMS to the citizen's verified number; by email when they have none."""
     citizen = ticket.citizen
     if citizen is None:
         return
     phone = get_current_phone(user=citizen)
-    if phone is None:
-        return
     link = portal_links().care_ticket(ticket.reference)
     with translation.override(citizen.language):
         body = gettext(text) % {"reference": ticket.reference, "link": link}
-    queue_sms(to=decrypt(phone.phone_encrypted), kind=kind, body=body, user=citizen)
+        subject = gettext("Your ticket %(reference)s") % {"reference": ticket.reference}
+    if phone is not None:
+        queue_sms(to=decrypt(phone.phone_encrypted), kind=kind, body=body, user=citizen)
+    elif citizen.email_confirmed:
+        queue_email(to=citizen.email, kind=kind, subject=subject, body=body, user=citizen)
 
 
 def answer_ticket(

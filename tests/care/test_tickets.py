@@ -202,3 +202,19 @@ def test_a_reference_already_taken_is_drawn_again(monkeypatch):
 
     assert second.reference == "ZZZZZ2"
     assert Ticket.objects.count() == 2
+
+
+def test_an_answer_is_told_by_sms_to_a_verified_phone_else_by_email():
+    from bekal.notifications.models import OutboxMessage
+
+    with_phone = citizen("a@contoh.id", phone="+6281234560001")
+    without = citizen("b@contoh.id")
+    budi = officer()
+    for person in (with_phone, without):
+        opened = ticket(person)
+        services.answer_ticket(viewer=budi, reference=opened.reference, body="Sudah kami cek.")
+
+    sms = OutboxMessage.objects.get(user=with_phone, kind="care_ticket_answered")
+    email = OutboxMessage.objects.get(user=without, kind="care_ticket_answered")
+    assert (sms.channel, email.channel) == ("sms", "email")
+    assert email.recipient == "b@contoh.id" and "/bantuan/" in email.body
