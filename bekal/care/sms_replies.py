@@ -8,6 +8,8 @@ one reply. An SMS that matches nothing is recorded with the reason and changes n
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 
 from django.db import IntegrityError, transaction
@@ -18,6 +20,14 @@ from bekal.care.errors import TicketResolvedError
 from bekal.care.models import Channel, InboundSms, Ticket
 from bekal.care.services import reply_as_citizen
 from bekal.core.audit import record_event
+
+
+def gateway_signature(*, secret: str, path: str, timestamp: str, body: bytes) -> str:
+    """The signature the SMS gateway sends with a forwarded reply (bekal.api.sms): hex
+    HMAC-SHA256 over "POST", the path, the timestamp and the body's SHA-256."""
+    message = "\n".join(("POST", path, timestamp, hashlib.sha256(body).hexdigest()))
+    return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
+
 
 _REFERENCE = re.compile(r"\b([A-HJ-NP-Z2-9]{6})\b")
 

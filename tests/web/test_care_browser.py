@@ -17,8 +17,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from bekal.accounts.models import User
-from bekal.api.sms.views import signature
 from bekal.care.models import Ticket
+from bekal.care.sms_replies import gateway_signature
 from bekal.notifications.models import OutboxMessage
 from bekal.regions.models import Regency
 from tests.care.support import use_tmp_care_storage
@@ -66,7 +66,7 @@ def send_sms_reply(base_url: str, *, sender: str, text: str, message_id: str) ->
         headers={
             "Content-Type": "application/json",
             "X-Bekal-Timestamp": timestamp,
-            "X-Bekal-Signature": signature(
+            "X-Bekal-Signature": gateway_signature(
                 secret=django_settings.BEKAL_SMS_INBOUND_SECRET,
                 path=path,
                 timestamp=timestamp,
@@ -227,3 +227,24 @@ def test_the_programme_office_picks_one_regions_queue(page: Page, live_server):
     expect(rows.nth(1)).to_contain_text(bandung.reference)
     expect_accessible(page, "programme office queue, one region")
     keep_screenshot(page, "care-office-queue-region")
+
+
+def test_the_demo_simulates_the_gateway_forwarding_a_reply(live_server, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tests.care.factories import ticket
+
+    settings.BEKAL_DEV_OUTBOX = True
+    person = registrant(1)
+    opened = ticket(person)
+    out = StringIO()
+
+    call_command(
+        "simulate_sms_reply", person.email, f"{opened.reference} terima kasih",
+        url=live_server.url, stdout=out,
+    )  # fmt: skip
+
+    assert out.getvalue().strip() == '200 {"outcome": "matched"}'
+    assert opened.messages.filter(channel="sms").get().body.endswith("terima kasih")

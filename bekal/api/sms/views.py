@@ -18,7 +18,6 @@ timestamp too far from Bekal's clock; 503 when no secret is configured.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import json
 import time
@@ -30,17 +29,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from bekal.accounts.phone_numbers import parse_mobile_number
-from bekal.care.sms_replies import record_sms_reply
+from bekal.care.sms_replies import gateway_signature, record_sms_reply
 from bekal.core.errors import DomainError
 
 TIMESTAMP_HEADER = "X-Bekal-Timestamp"
 SIGNATURE_HEADER = "X-Bekal-Signature"
-
-
-def signature(*, secret: str, path: str, timestamp: str, body: bytes) -> str:
-    """What the gateway sends in X-Bekal-Signature."""
-    message = "\n".join(("POST", path, timestamp, hashlib.sha256(body).hexdigest()))
-    return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
 
 
 def _refusal(status: int, code: str) -> JsonResponse:
@@ -54,7 +47,9 @@ def _signed(request: HttpRequest, secret: str) -> bool:
         return False
     if abs(time.time() - int(timestamp)) > settings.BEKAL_SMS_INBOUND_CLOCK_SKEW_SECONDS:
         return False
-    expected = signature(secret=secret, path=request.path, timestamp=timestamp, body=request.body)
+    expected = gateway_signature(
+        secret=secret, path=request.path, timestamp=timestamp, body=request.body
+    )
     return hmac.compare_digest(expected, given)
 
 
