@@ -13,7 +13,7 @@ EMAILS ?= 2000
 TICKETS ?= 200000
 OVERLOAD ?=
 
-.PHONY: demo test lint wrk bench-signup chaos-signup bench-email bench-exclusion bench-selection bench-marketplace bench-care clean install browser
+.PHONY: demo test lint wrk bench-signup chaos-signup bench-email bench-exclusion bench-selection bench-marketplace bench-dashboards bench-care clean install browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ bench-care: $(STAMP)
 
 bench-selection: $(STAMP)
 	$(PY) -m bench.selection --size $(SIZE)
+
+# The dashboards at SIZE registrants: pages over HTTP (gunicorn, wrk), exports, and the
+# rollup triggers' cost on sign-ups (bench/dashboards.py).
+bench-dashboards: $(STAMP) messages wrk
+	$(PY) -m bench.dashboards --size $(SIZE)
 
 bench-marketplace: $(STAMP) messages
 	$(PY) -m bench.marketplace --holders $(HOLDERS)

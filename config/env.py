@@ -109,6 +109,18 @@ class Env:
     SMS_INBOUND_SECRET: str
     #: A phone number verified by more accounts than this is flagged for review.
     PHONE_MAX_ACCOUNTS: int
+    #: Assisted registration desks: the most registrations one desk, and one officer, may
+    #: start in an Asia/Jakarta day; the next is refused with a message.
+    DESK_DAILY_LIMIT: int
+    DESK_OFFICER_DAILY_LIMIT: int
+    #: A desk's day is flagged for review when its registrations exceed DESK_VOLUME_FACTOR
+    #: times its average active day over the last DESK_VOLUME_WINDOW_DAYS days, and
+    #: DESK_VOLUME_MINIMUM.
+    DESK_VOLUME_FACTOR: int
+    DESK_VOLUME_MINIMUM: int
+    DESK_VOLUME_WINDOW_DAYS: int
+    #: Where a citizen registered at a desk complains, as the SMS about the desk says it.
+    DESK_COMPLAINTS: str
     #: Requests one partner API client (a training platform) may send a minute; more are
     #: refused with 429 and Retry-After until the minute has passed.
     PARTNER_API_REQUESTS_PER_MINUTE: int
@@ -203,6 +215,12 @@ def read(*, mode: str) -> Env:
         SMS_INBOUND_SECRET=_str("SMS_INBOUND_SECRET")
         or (f"bekal-{mode}-sms-inbound-secret-not-for-production" if dev_like else ""),
         PHONE_MAX_ACCOUNTS=_int("PHONE_MAX_ACCOUNTS", 2),
+        DESK_DAILY_LIMIT=_int("DESK_DAILY_LIMIT", 40),
+        DESK_OFFICER_DAILY_LIMIT=_int("DESK_OFFICER_DAILY_LIMIT", 25),
+        DESK_VOLUME_FACTOR=_int("DESK_VOLUME_FACTOR", 3),
+        DESK_VOLUME_MINIMUM=_int("DESK_VOLUME_MINIMUM", 10),
+        DESK_VOLUME_WINDOW_DAYS=_int("DESK_VOLUME_WINDOW_DAYS", 28),
+        DESK_COMPLAINTS=_str("DESK_COMPLAINTS", "www.lapor.go.id"),
         PARTNER_API_REQUESTS_PER_MINUTE=_int("PARTNER_API_REQUESTS_PER_MINUTE", 600),
         TRUSTED_PROXIES=_list("TRUSTED_PROXIES", []),
         STAFF_SECOND_FACTOR_REQUIRED=_bool("STAFF_SECOND_FACTOR_REQUIRED", not dev_like),

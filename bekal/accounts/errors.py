@@ -111,3 +111,47 @@ class OtpTooManySendsError(ThrottledError):
         "The most codes allowed in 24 hours (%(limit)s) have been sent. "
         "You can ask for a new code after %(time)s."
     )
+
+
+# Phone-number accounts (bekal.accounts.phone_accounts).
+
+
+class InvalidPhoneCredentialsError(DomainError):
+    code = "invalid_phone_credentials"
+    message = _("The phone number or password is not correct.")
+
+
+class PhoneAccountNotActivatedError(DomainError):
+    code = "phone_account_not_activated"
+    message = _(
+        "This account is not activated yet. It is activated with the code sent by SMS to "
+        "its phone number, at the desk where it was opened."
+    )
+
+
+class PhoneAccountExistsError(DomainError):
+    code = "phone_account_exists"
+    message = _(
+        "This phone number already has a Bekal account. Each person needs their own "
+        "number; the holder can set a password with it at any time."
+    )
+
+
+class PhoneLoginMismatchError(DomainError):
+    code = "phone_login_mismatch"
+    message = _("The code was sent to another number than this account's. Ask for a new code.")
+
+
+class PasswordCodeInvalidError(DomainError):
+    code = "password_code_invalid"
+    message = _(
+        "The phone number or the code is not correct, or the code has expired. Ask for a new code."
+    )
+
+
+class LoginIdentifierInvalidError(DomainError):
+    code = "login_identifier_invalid"
+    message = _(
+        "Enter your email address (for example nama@contoh.id) or your mobile number "
+        "(for example 0812 3456 7890)."
+    )

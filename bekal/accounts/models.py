@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bekal.core import crypto
+
 
 def normalize_email(email: str) -> str:
     """Emails are compared without case and surrounding spaces (the whole address)."""
@@ -21,8 +23,9 @@ class UserManager(BaseUserManager["User"]):
     def get_by_natural_key(self, username: str | None) -> User:
         return self.get(email=normalize_email(username or ""))
 
-    def create_user(self, email: str, password: str | None = None, **fields: Any) -> User:
-        user = self.model(email=normalize_email(email), **fields)
+    def create_user(self, email: str | None, password: str | None = None, **fields: Any) -> User:
+        # A phone-number account has no email (None, not "": the column is unique).
+        user = self.model(email=normalize_email(email) if email else None, **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -39,10 +42,22 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Role(models.TextChoices):
         PARTICIPANT = "participant", _("Participant")
         REGIONAL_OFFICER = "regional_officer", _("Regional labour office officer")
+        #: A province's labour office: the figures of every regency/city of the province.
+        PROVINCE_OFFICER = "province_officer", _("Province labour office officer")
         PROGRAMME_ADMIN = "programme_admin", _("Programme office")
 
-    #: Stored normalized (trimmed, lower case), so uniqueness is case-insensitive.
-    email = models.EmailField(_("email address"), max_length=254, unique=True)
+    #: Stored normalized (trimmed, lower case), so uniqueness is case-insensitive. None for
+    #: a phone-number account (a person without email, registered at an assisted desk).
+    email = models.EmailField(
+        _("email address"), max_length=254, unique=True, null=True, blank=True
+    )
+    #: A phone-number account's login: its mobile number (E.164) encrypted, found by its
+    #: blind index (purpose "phone", the same as VerifiedPhone's), shown masked.
+    login_phone_encrypted = models.TextField(blank=True, default="", db_default="")
+    login_phone_index = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    login_phone_masked = models.CharField(max_length=20, blank=True, default="", db_default="")
+    #: When the holder of the login number proved it with an SMS code (the activation).
+    phone_confirmed_at = models.DateTimeField(null=True, blank=True)
     full_name = models.CharField(_("full name"), max_length=150)
     role = models.CharField(max_length=32, choices=Role.choices, default=Role.PARTICIPANT)
     #: The regency/city an officer works for: an officer sees only this region.
@@ -53,6 +68,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("region"),
+    )
+    #: The province a province officer works for.
+    province = models.ForeignKey(
+        "regions.Province",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("province"),
     )
     email_confirmed_at = models.DateTimeField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
@@ -67,18 +91,46 @@ class User(AbstractBaseUser, PermissionsMixin):
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = ["full_name"]
 
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(email__isnull=False) | models.Q(login_phone_index__isnull=False),
+                name="accounts_user_email_or_phone",
+            ),
+        ]
+
     def __str__(self) -> str:
-        return self.email
+        return self.email or self.login_phone_masked
 
     @property
     def email_confirmed(self) -> bool:
         return self.email_confirmed_at is not None
 
+    @property
+    def is_phone_account(self) -> bool:
+        """An account keyed by a mobile number: no email, every message goes by SMS."""
+        return not self.email and bool(self.login_phone_index)
+
+    @property
+    def account_confirmed(self) -> bool:
+        """The email is confirmed, or (a phone-number account) the login number is."""
+        if self.is_phone_account:
+            return self.phone_confirmed_at is not None
+        return self.email_confirmed
+
+    def message_phone(self) -> str:
+        """Where the messages of a phone-number account go (E.164); "" for email accounts.
+
+        bekal.notifications reads it (duck-typed) to pick the channel of a notice."""
+        if not self.is_phone_account:
+            return ""
+        return crypto.decrypt(self.login_phone_encrypted)
+
     def get_full_name(self) -> str:
         return self.full_name
 
     def get_short_name(self) -> str:
-        return self.full_name.split(" ")[0] if self.full_name else self.email
+        return self.full_name.split(" ")[0] if self.full_name else str(self)
 
 
 class AuthThrottle(models.Model):
@@ -172,6 +224,34 @@ class VerifiedPhone(models.Model):
 
     def __str__(self) -> str:
         return self.phone_masked
+
+
+class PhonePasswordCode(models.Model):
+    """A 6-digit code sent by SMS to a phone-number account's login number, to set its
+    password from any device (bekal.accounts.phone_accounts). Kept as a keyed hash only."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the code")
+        USED = "used", _("Used")
+        REPLACED = "replaced", _("Replaced by a newer code")
+        BLOCKED = "blocked", _("Blocked after too many wrong codes")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_codes")
+    code_salt = models.CharField(max_length=32)
+    code_hash = models.CharField(max_length=64)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="accounts_pwcode_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.status}"
 
 
 class PhoneFlag(models.Model):

@@ -100,6 +100,17 @@ def code_message(*, code: str, language: str) -> str:
     return text
 
 
+def activation_message(*, code: str, language: str, desk_name: str) -> str:
+    """The SMS body of the code that activates an account opened at an assisted desk."""
+    minutes = max(1, settings.BEKAL_OTP_TTL_SECONDS // 60)
+    with translation.override(language):
+        return gettext(
+            "Bekal account activation code: %(code)s (valid %(minutes)s minutes). Type it "
+            "yourself on the screen of %(desk)s. Nobody may ask you for money or for your "
+            "password."
+        ) % {"code": code, "minutes": minutes, "desk": desk_name}
+
+
 def _is_domain(host: str) -> bool:
     try:
         ipaddress.ip_address(host)
@@ -123,7 +134,14 @@ def _check_send_limits(*, user: User, index: str, now: datetime) -> None:
 
 
 def _issue(
-    *, user: User, e164: str, index: str, now: datetime, ip: str | None, resend: bool
+    *,
+    user: User,
+    e164: str,
+    index: str,
+    now: datetime,
+    ip: str | None,
+    resend: bool,
+    desk_name: str = "",
 ) -> PhoneChallenge:
     PhoneChallenge.objects.filter(user=user, status=PhoneChallenge.Status.PENDING).update(
         status=PhoneChallenge.Status.REPLACED
@@ -140,7 +158,10 @@ def _issue(
         created_at=now,
         expires_at=now + timedelta(seconds=settings.BEKAL_OTP_TTL_SECONDS),
     )
-    body = code_message(code=code, language=user.language)
+    if desk_name:
+        body = activation_message(code=code, language=user.language, desk_name=desk_name)
+    else:
+        body = code_message(code=code, language=user.language)
     queue_sms(
         to=e164,
         kind=CODE_KIND,
@@ -162,9 +183,17 @@ def _issue(
 
 @transaction.atomic
 def send_phone_code(
-    *, user: User, phone: str, ip: str | None = None, now: datetime | None = None
+    *,
+    user: User,
+    phone: str,
+    ip: str | None = None,
+    now: datetime | None = None,
+    desk_name: str = "",
 ) -> PhoneChallenge:
     """Send a new code by SMS to `phone` (any common spelling of an Indonesian mobile number).
+
+    `desk_name`: the code activates an account opened at this assisted desk, and its SMS
+    says so (the citizen types it on the desk's screen).
 
     Refusals: PhoneInvalidError, PhoneNotMobileError, PhoneUnknownOperatorError,
     PhoneAlreadyVerifiedError, OtpResendTooSoonError, OtpTooManySendsError.
@@ -187,12 +216,14 @@ def send_phone_code(
         # the code just sent is the answer; asking for another is what "resend" is for.
         return latest
     _check_send_limits(user=user, index=index, now=now)
-    return _issue(user=user, e164=e164, index=index, now=now, ip=ip, resend=False)
+    return _issue(
+        user=user, e164=e164, index=index, now=now, ip=ip, resend=False, desk_name=desk_name
+    )
 
 
 @transaction.atomic
 def resend_phone_code(
-    *, user: User, ip: str | None = None, now: datetime | None = None
+    *, user: User, ip: str | None = None, now: datetime | None = None, desk_name: str = ""
 ) -> PhoneChallenge:
     """Send a new code to the number of the latest one (it replaces the earlier code).
 
@@ -212,6 +243,7 @@ def resend_phone_code(
         now=now,
         ip=ip,
         resend=True,
+        desk_name=desk_name,
     )
 
 

@@ -123,13 +123,13 @@ def _accepted_step(device: StaffTotpDevice, code: str, now: float) -> int | None
 
 def _check(*, user: User, device: StaffTotpDevice, code: str, ip: str | None, action: str) -> None:
     limit = _limit()
-    wait = throttling.retry_after(limit=limit, key=user.email)
+    wait = throttling.retry_after(limit=limit, key=user.email or f"user:{user.pk}")
     if wait:
         raise TooManyAttemptsError(retry_after=wait, minutes=max(1, (wait + 59) // 60))
     step = _accepted_step(device, code, time.time())
     if step is None:
         with transaction.atomic():
-            wait = throttling.register_attempt(limit=limit, key=user.email)
+            wait = throttling.register_attempt(limit=limit, key=user.email or f"user:{user.pk}")
             record_event(
                 action="account.second_factor_failed",
                 actor=user,
@@ -146,7 +146,7 @@ def _check(*, user: User, device: StaffTotpDevice, code: str, ip: str | None, ac
         )
         if not updated:  # the same code raced in twice: only one may pass
             raise InvalidCodeError(field="code")
-        throttling.reset(limit=limit, key=user.email)
+        throttling.reset(limit=limit, key=user.email or f"user:{user.pk}")
         record_event(action=action, actor=user, target=user, ip_address=ip)
 
 

@@ -24,10 +24,15 @@ from bekal.accounts.errors import (
     EmailNotConfirmedError,
     InvalidCredentialsError,
     InvalidLinkError,
+    InvalidPhoneCredentialsError,
+    LoginIdentifierInvalidError,
+    PhoneAccountNotActivatedError,
     ResendTooSoonError,
     TooManyAttemptsError,
 )
 from bekal.accounts.models import User, normalize_email
+from bekal.accounts.phone_numbers import parse_mobile_number
+from bekal.accounts.phone_verification import phone_index
 from bekal.core.audit import record_event
 from bekal.core.errors import DomainError
 from bekal.core.links import portal_links
@@ -145,7 +150,10 @@ def _answer_taken_address(user: User, *, full_name: str, password: str) -> None:
 
 def _tell_owner_of_sign_up_attempt(user: User) -> None:
     since = timezone.now() - timedelta(days=1)
-    if outbox.count_messages(recipient=user.email, kind=ACCOUNT_EXISTS_KIND, since=since) >= 3:
+    if (
+        outbox.count_messages(recipient=user.email or "", kind=ACCOUNT_EXISTS_KIND, since=since)
+        >= 3
+    ):
         return
     queue_templated_email(
         to=user.email,
@@ -204,35 +212,52 @@ def log_in(
 ) -> User:
     """Check the credentials under the per-account and per-address limits.
 
-    Every login form (the portal and back office, the Django admin: `via`) comes here.
-    The account's counter is checked first: it is keyed by what the person claims to be,
-    so it holds whatever address the attempts come from; the address's counter (the
-    client's address, see bekal.core.client_address) is a coarser backstop against one source
-    trying many accounts. Failures and successes are audited.
+    `email` is what the person typed to say who they are: an email address, or the
+    mobile number of a phone-number account (bekal.accounts.phone_accounts).
+    Every login form (the portal and back office, the assisted desk, the Django admin:
+    `via`) comes here. The account's counter is checked first: it is keyed by what the
+    person claims to be, so it holds whatever address the attempts come from; the
+    address's counter (the client's address, see bekal.core.client_address) is a coarser
+    backstop against one source trying many accounts. Failures and successes are audited.
     """
-    email = normalize_email(email)
+    identifier = email.strip()
+    phone = ""
+    if "@" not in identifier:
+        try:
+            phone = parse_mobile_number(identifier)
+        except DomainError:
+            raise LoginIdentifierInvalidError(field="email") from None
+        key = phone
+        lookup = {"login_phone_index": phone_index(phone)}
+        credentials = {"phone": phone}
+        invalid: type[DomainError] = InvalidPhoneCredentialsError
+    else:
+        key = normalize_email(identifier)
+        lookup = {"email": key}
+        credentials = {"username": key}
+        invalid = InvalidCredentialsError
     account_limit, ip_limit = throttling.login_limits()
-    wait = throttling.retry_after(limit=account_limit, key=email) or throttling.retry_after(
+    wait = throttling.retry_after(limit=account_limit, key=key) or throttling.retry_after(
         limit=ip_limit, key=ip or "unknown"
     )
     if wait:
         # Refused without checking the password, and still on the record.
         record_event(
             action="account.login_failed",
-            target=User.objects.filter(email=email).first(),
+            target=User.objects.filter(**lookup).first(),
             ip_address=ip,
             locked=True,
             via=via,
         )
         raise TooManyAttemptsError(retry_after=wait, minutes=max(1, (wait + 59) // 60))
-    user = authenticate(request, username=email, password=password)
+    user = authenticate(request, password=password, **credentials)
     if user is None:
         with transaction.atomic():
             wait = max(
-                throttling.register_attempt(limit=account_limit, key=email),
+                throttling.register_attempt(limit=account_limit, key=key),
                 throttling.register_attempt(limit=ip_limit, key=ip or "unknown"),
             )
-            known = User.objects.filter(email=email).first()
+            known = User.objects.filter(**lookup).first()
             record_event(
                 action="account.login_failed",
                 target=known,
@@ -244,12 +269,14 @@ def log_in(
             raise AccountInactiveError()
         if wait:
             raise TooManyAttemptsError(retry_after=wait, minutes=max(1, (wait + 59) // 60))
-        raise InvalidCredentialsError()
+        raise invalid()
     assert isinstance(user, User)
-    if not user.email_confirmed:
+    if phone and user.phone_confirmed_at is None:
+        raise PhoneAccountNotActivatedError()
+    if not phone and not user.email_confirmed:
         raise EmailNotConfirmedError()
     with transaction.atomic():
-        throttling.reset(limit=account_limit, key=email)
+        throttling.reset(limit=account_limit, key=key)
         record_event(action="account.logged_in", actor=user, target=user, ip_address=ip, via=via)
     return user
 
@@ -305,6 +332,6 @@ def reset_password(*, uidb64: str, token: str, password: str, ip: str | None = N
         fields.append("email_confirmed_at")
     user.save(update_fields=fields)
     account_limit, _ip = throttling.login_limits()
-    throttling.reset(limit=account_limit, key=user.email)
+    throttling.reset(limit=account_limit, key=user.email or "")
     record_event(action="account.password_reset", actor=user, target=user, ip_address=ip)
     return user

@@ -8,16 +8,19 @@ Email goes through Django's email backend, SMS through the SMS gateway
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.template import Context
+from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils import translation
 
 from bekal.core.crypto import encrypt
 from bekal.notifications.models import OutboxMessage
+
+_LINK = re.compile(r"https?://\S+")
 
 
 def mask_number(e164: str) -> str:
@@ -58,9 +61,25 @@ def _render_text(name: str, context: dict[str, Any]) -> str:
     return str(template.render(Context(context, autoescape=False)))
 
 
+def _sms_number(user: Any) -> str:
+    """The number a person without email is written to (a phone-number account), or ""."""
+    message_phone = getattr(user, "message_phone", None)
+    return str(message_phone()) if callable(message_phone) else ""
+
+
+def _sms_text(template: str, context: dict[str, Any], subject: str, body: str) -> str:
+    """An email's message as an SMS: `<template>_sms.txt` when the notice has one, else
+    its subject followed by the links of its body (an SMS cannot carry the whole email)."""
+    try:
+        return " ".join(_render_text(f"{template}_sms.txt", context).split())
+    except TemplateDoesNotExist:
+        links = list(dict.fromkeys(_LINK.findall(body)))
+        return " ".join([f"Bekal: {subject}", *links])
+
+
 def queue_templated_email(
     *,
-    to: str,
+    to: str | None,
     kind: str,
     template: str,
     context: dict[str, Any],
@@ -68,11 +87,21 @@ def queue_templated_email(
     user: Any = None,
 ) -> OutboxMessage:
     """Render `<template>_subject.txt` and `<template>_body.txt` in the recipient's language,
-    as plain text: nothing is HTML-escaped (a course "A & B" stays "A & B")."""
+    as plain text: nothing is HTML-escaped (a course "A & B" stays "A & B").
+
+    The one dispatch point of the journey's notices: a person without email (a
+    phone-number account: `to` is empty and `user.message_phone()` gives a number) gets
+    the notice by SMS instead, from `<template>_sms.txt` or the subject and links."""
     with translation.override(language):
-        subject = _render_text(f"{template}_subject.txt", context).strip()
+        subject = " ".join(_render_text(f"{template}_subject.txt", context).split())
         body = _render_text(f"{template}_body.txt", context)
-    return queue_email(to=to, kind=kind, subject=" ".join(subject.split()), body=body, user=user)
+        phone = "" if to else _sms_number(user)
+        if phone:
+            text = _sms_text(template, context, subject, body)
+            return queue_sms(to=phone, kind=kind, body=text, user=user)
+    if not to:
+        raise ValueError(f"no address for the notice {kind!r}")
+    return queue_email(to=to, kind=kind, subject=subject, body=body, user=user)
 
 
 @transaction.atomic

@@ -199,7 +199,12 @@ def get_journey(*, user: User) -> Journey:
 
     registration_done = is_registration_complete(user=user)
     steps = [
-        Step("account", _("Account and email"), StepState.DONE),
+        Step(
+            "account",
+            # A phone-number account (opened at a desk) has no email.
+            _("Account and mobile number") if user.is_phone_account else _("Account and email"),
+            StepState.DONE,
+        ),
         Step(
             "profile",
             _("Identity and profile"),

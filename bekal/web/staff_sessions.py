@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from bekal.accounts import second_factor
 from bekal.core.audit import record_event
+from bekal.desks import selectors as desk_selectors
 from bekal.web.client import client_ip
 
 #: Session keys: when the staff session began, its last request, and whether the second
@@ -83,7 +84,12 @@ class StaffSessionMiddleware:
     def _second_factor_pending(self, request: HttpRequest) -> HttpResponse | None:
         if request.session.get(VERIFIED):
             return None
-        if not second_factor.needs_second_factor(request.user):  # type: ignore[arg-type]
+        user = request.user
+        if not (
+            second_factor.needs_second_factor(user)  # type: ignore[arg-type]
+            # Desk officers register people face to face: always behind the second factor.
+            or desk_selectors.is_desk_officer(user=user)  # type: ignore[arg-type]
+        ):
             return None
         open_paths = {
             reverse("portal:second_factor"),

@@ -44,8 +44,12 @@ INSTALLED_APPS = [
     "bekal.ledger",
     "bekal.marketplace",
     "bekal.care",
+    "bekal.reporting",
+    "bekal.desks",
     "bekal.web.portal",
     "bekal.web.backoffice",
+    "bekal.web.desk",
+    "bekal.web.dashboards",
     "bekal.web.devtools",
     "bekal.api",
 ]
@@ -101,7 +105,10 @@ DATABASES["default"]["OPTIONS"]["pool"] = {"min_size": 1, "max_size": 8, "timeou
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["bekal.accounts.backends.EmailBackend"]
+AUTHENTICATION_BACKENDS = [
+    "bekal.accounts.backends.EmailBackend",
+    "bekal.accounts.backends.PhoneNumberBackend",
+]
 PASSWORD_HASHERS = [
     "bekal.accounts.hashers.Argon2idHasher",
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -328,6 +335,14 @@ BEKAL_OTP_MAX_ATTEMPTS = 5
 BEKAL_OTP_RESEND_INTERVAL = 60
 BEKAL_OTP_MAX_SENDS_PER_DAY = 5
 BEKAL_PHONE_MAX_ACCOUNTS = ENV.PHONE_MAX_ACCOUNTS
+
+# Assisted registration desks (bekal.desks): daily limits and flags against brokers.
+BEKAL_DESK_DAILY_LIMIT = ENV.DESK_DAILY_LIMIT
+BEKAL_DESK_OFFICER_DAILY_LIMIT = ENV.DESK_OFFICER_DAILY_LIMIT
+BEKAL_DESK_VOLUME_FACTOR = ENV.DESK_VOLUME_FACTOR
+BEKAL_DESK_VOLUME_MINIMUM = ENV.DESK_VOLUME_MINIMUM
+BEKAL_DESK_VOLUME_WINDOW_DAYS = ENV.DESK_VOLUME_WINDOW_DAYS
+BEKAL_DESK_COMPLAINTS = ENV.DESK_COMPLAINTS
 
 # The training marketplace. A voucher of a scheduled session is redeemed from this many
 # minutes before its start to this many after (the programme's rule: one hour each way).

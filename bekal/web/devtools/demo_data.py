@@ -45,6 +45,7 @@ from bekal.selection import services as selection
 from bekal.selection.selectors import get_published_outcome
 from bekal.web.devtools.demo_care import load_demo_tickets
 from bekal.web.devtools.demo_catalogue import load_demo_catalogue
+from bekal.web.devtools.demo_desk import load_demo_desk
 from bekal.web.devtools.demo_registrants import (
     DEMO_REGENCIES,
     complete_registrant_emails,
@@ -68,6 +69,9 @@ OFFICER = DemoLogin(
     "officer, Disnaker Kota Bengkulu", "disnaker.kotabengkulu@bekal.example", PASSWORD
 )
 CARD_HOLDER = DemoLogin("card holder, card active", "kartu@bekal.example", PASSWORD)
+DESK_OFFICER = DemoLogin(
+    "desk officer, Kota Bengkulu (+TOTP)", "meja.kotabengkulu@bekal.example", PASSWORD
+)
 CARD_HOLDER_NAME = "Rina Marlina"
 #: The demo registrants who completed registration in the first regencies get cards too.
 CARD_HOLDER_REGENCIES = 4
@@ -112,7 +116,10 @@ def load_demo_data(*, regencies: tuple[str, ...] = DEMO_REGENCIES) -> list[DemoL
     load_trainings(holders=holders, courses=courses)
     ensure_open_wave(admin=admin)
     load_demo_tickets(participant_email=PARTICIPANT.email, officer_email=OFFICER.email)
-    return [PARTICIPANT, CARD_HOLDER, ADMIN, OFFICER]
+    load_demo_desk(password=DESK_OFFICER.password)
+    from bekal.web.devtools.demo_dashboards import load_dashboard_logins
+
+    return [PARTICIPANT, CARD_HOLDER, ADMIN, OFFICER, DESK_OFFICER, *load_dashboard_logins()]
 
 
 def _load_accounts() -> None:

@@ -55,7 +55,7 @@ def _participants_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         assert isinstance(user, User)
-        if user.role != User.Role.PARTICIPANT or not user.email_confirmed:
+        if user.role != User.Role.PARTICIPANT or not user.account_confirmed:
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

@@ -28,6 +28,9 @@ class PortalLinks:
     def password_reset_confirm(self, uidb64: str, token: str) -> str:
         return _absolute("password_reset_confirm", uidb64, token)
 
+    def phone_password(self) -> str:
+        return _absolute("phone_password")
+
     def card(self) -> str:
         return _absolute("card")
 

@@ -67,7 +67,7 @@ def participant_required(view: Callable[..., HttpResponse]) -> Callable[..., Htt
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         assert isinstance(user, User)
-        if not user.email_confirmed:
+        if not user.account_confirmed:
             messages.error(request, _("Confirm your email address first."))
             return redirect("portal:resend_confirmation")
         if user.role != User.Role.PARTICIPANT:

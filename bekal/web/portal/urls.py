@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from bekal.web.portal import second_factor_views, views
+from bekal.web.portal import phone_password_views, second_factor_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -19,6 +19,8 @@ urlpatterns = [
         views.password_reset_confirm,
         name="password_reset_confirm",
     ),
+    path("sandi/ponsel/", phone_password_views.request_code, name="phone_password"),
+    path("sandi/ponsel/atur/", phone_password_views.set_password, name="phone_password_set"),
     # The registration journey: each step has its own module of views.
     path("pendaftaran/", include("bekal.web.portal.registration_urls")),
     path("dokumen/", include("bekal.web.portal.document_urls")),

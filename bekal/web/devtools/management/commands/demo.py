@@ -23,6 +23,7 @@ from django.utils import timezone
 from bekal.programmes.selectors import get_open_waves
 from bekal.web.devtools.demo_catalogue import CREDENTIALS
 from bekal.web.devtools.demo_data import CARD_HOLDER, load_demo_data
+from bekal.web.devtools.demo_desk import DESK_TOTP_NOTE
 
 
 class Command(BaseCommand):
@@ -63,6 +64,7 @@ class Command(BaseCommand):
         self.stdout.write("Demo logins:")
         for login in logins:
             self.stdout.write(f"  {login.role:<34} {login.email:<40} {login.password}")
+        self.stdout.write(DESK_TOTP_NOTE)
         self.stdout.write(
             "To register as the demo participant, type: NIK 1771015508950001, "
             "KK 1771010101200001, Siti Aminah, born 15-08-1995 (woman), a village of "

@@ -1,0 +1,1 @@
+from tests.registration.conftest import empty_queue, registry_file  # noqa: F401  (fixtures)
