@@ -55,4 +55,4 @@ class CitizenRequiredError(DomainError):
 
 class CitizenNotFoundError(DomainError):
     code = "ticket_citizen_not_found"
-    message = _("No participant account with this email address.")
+    message = _("No participant account with this email address or verified mobile number.")

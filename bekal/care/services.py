@@ -246,7 +246,7 @@ def _tell_citizen(ticket: Ticket, text: str, kind: str) -> None:
         subject = gettext("Your ticket %(reference)s") % {"reference": ticket.reference}
     if phone is not None:
         queue_sms(to=decrypt(phone.phone_encrypted), kind=kind, body=body, user=citizen)
-    elif citizen.email_confirmed:
+    elif citizen.email and citizen.email_confirmed:
         queue_email(to=citizen.email, kind=kind, subject=subject, body=body, user=citizen)
 
 

@@ -248,3 +248,22 @@ def test_the_demo_simulates_the_gateway_forwarding_a_reply(live_server, settings
 
     assert out.getvalue().strip() == '200 {"outcome": "matched"}'
     assert opened.messages.filter(channel="sms").get().body.endswith("terima kasih")
+
+
+def test_an_officer_finds_the_citizen_by_their_verified_mobile_number(page: Page, live_server):
+    person = registrant(1)  # 0812 3456 0001 verified
+    log_in(page, officer("disnaker.kotabengkulu@contoh.id", "17.71"))
+    page.goto("/kantor/tiket/baru/")
+    label = "Alamat email atau nomor ponsel warga (tidak wajib)"
+    page.get_by_label(label).fill("0812 9999 0000")
+    page.get_by_label("Tentang apa?").select_option(label="Pengaduan")
+    page.get_by_label("Yang ditanyakan atau dilaporkan warga").fill(
+        "Warga datang ke meja: saldo kartunya belum masuk."
+    )
+    page.get_by_role("button", name="Buka tiket").click()
+    expect(page.get_by_text("Tidak ada akun peserta dengan alamat email").first).to_be_visible()
+    expect_accessible(page, "office new ticket, citizen not found")
+
+    page.get_by_label(label).fill("0812 3456 0001")
+    page.get_by_role("button", name="Buka tiket").click()
+    assert Ticket.objects.get().citizen == person

@@ -18,6 +18,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from bekal.accounts.models import User
+from bekal.accounts.phone_numbers import parse_mobile_number
+from bekal.accounts.phone_verification import phone_index
 from bekal.care import attachments as care_attachments
 from bekal.care import selectors, services
 from bekal.care.errors import CitizenNotFoundError, TicketNotFoundError
@@ -64,9 +66,10 @@ class NewTicketForm(forms.Form):
         + [(c.value, c.label) for c in services.STAFF_CATEGORIES],
         error_messages={"required": gettext_lazy("Choose what the ticket is about.")},
     )
-    email = forms.EmailField(
-        label=gettext_lazy("The citizen's email address (optional)"),
+    email = forms.CharField(
+        label=gettext_lazy("The citizen's email address or mobile number (optional)"),
         required=False,
+        max_length=254,
         help_text=gettext_lazy(
             "With it, the ticket appears in the citizen's account and they are told of answers."
         ),
@@ -204,10 +207,22 @@ def new_ticket(request: HttpRequest) -> HttpResponse:
     return render(request, "backoffice/care/new.html", {"form": form}, status=status)
 
 
-def _citizen(email: str) -> User | None:
-    if not email:
+def _citizen(contact: str) -> User | None:
+    """The participant account with this email, or whose verified number this is."""
+    contact = contact.strip()
+    if not contact:
         return None
-    found = User.objects.filter(email=email.strip().lower(), role=User.Role.PARTICIPANT).first()
+    participants = User.objects.filter(role=User.Role.PARTICIPANT)
+    if "@" in contact:
+        found = participants.filter(email=contact.lower()).first()
+    else:
+        try:
+            index = phone_index(parse_mobile_number(contact))
+        except DomainError:
+            raise CitizenNotFoundError(field="email") from None
+        found = participants.filter(
+            verified_phones__phone_index=index, verified_phones__replaced_at__isnull=True
+        ).first()
     if found is None:
         raise CitizenNotFoundError(field="email")
     return found
