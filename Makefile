@@ -13,7 +13,7 @@ EMAILS ?= 2000
 TICKETS ?= 200000
 OVERLOAD ?=
 
-.PHONY: demo test lint wrk bench-signup chaos-signup bench-email bench-exclusion bench-selection bench-marketplace bench-dashboards bench-care clean install browser
+.PHONY: demo test lint wrk bench-signup chaos-signup bench-email bench-exclusion bench-selection bench-marketplace bench-payouts bench-dashboards bench-care clean install browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,9 @@ bench-dashboards: $(STAMP) messages wrk
 
 bench-marketplace: $(STAMP) messages
 	$(PY) -m bench.marketplace --holders $(HOLDERS)
+
+bench-payouts: $(STAMP) messages
+	$(PY) -m bench.payouts --size $(SIZE)
 
 # Debian's wrk drives the sign-up benchmark (a C load generator: it leaves the cores to
 # the server it measures). OVERLOAD=1 adds ten times the load through the waiting room.

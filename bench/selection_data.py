@@ -23,18 +23,16 @@ from typing import Any
 
 from django.db import connection
 
+from bench.selection_lists import drop_secondary_indexes, load_exclusion_lists, rebuild_indexes
 from bench.selection_people import (
     JAKARTA,
     Timer,
     check_blind_index,
-    drop_secondary_indexes,
     execute,
-    load_exclusion_lists,
     load_people,
     load_registrants,
     load_village_slots,
     next_id,
-    rebuild_indexes,
     scalar,
 )
 

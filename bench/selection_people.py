@@ -219,11 +219,14 @@ def load_people(size: int, closing: dt.date) -> None:
     execute(
         f"""
         CREATE TEMP TABLE bench_people AS
+        -- OFFSET 0 keeps each step a subquery of its own, computed once per row: inlined,
+        -- every use of a column (f, profile, identity) would recompute its hashes.
         WITH base AS (
             SELECT i, b,
                    b * 5 + ({patterns})[CASE {" ".join(pattern_case)} ELSE 7 END][mod(i, 5) + 1]
                    AS f
             FROM (SELECT i, i / 5 AS b FROM generate_series(0::bigint, %(n)s - 1) i) s
+            OFFSET 0
         ),
         person AS (
             SELECT base.i, base.f,
@@ -244,6 +247,7 @@ def load_people(size: int, closing: dt.date) -> None:
                    {u("i", 15)} AS pass_roll, {u("i", 16)} AS entry_roll,
                    {lists}
             FROM base
+            OFFSET 0
         ),
         placed AS (
             SELECT p.*, home.village AS ktp_village, home.district AS ktp_district,
@@ -254,6 +258,7 @@ def load_people(size: int, closing: dt.date) -> None:
             FROM person p
             JOIN bench_slot home ON home.slot = p.home_slot
             LEFT JOIN bench_slot away ON away.slot = p.away_slot
+            OFFSET 0
         ),
         decided AS (
             SELECT placed.*,
@@ -278,7 +283,8 @@ def load_people(size: int, closing: dt.date) -> None:
         """,
         {"n": size, "closing": closing},
     )
-    # The NIK's serial makes it unique among people of one district, birth date and sex.
+    # The NIK's serial makes it unique among people of one district, birth date and sex
+    # (sorted bytewise: the order only numbers the people of one head).
     nik_pads, kk_pads = hmac_pads(NIK_PURPOSE), hmac_pads(KK_PURPOSE)
     execute(
         f"""
@@ -286,8 +292,8 @@ def load_people(size: int, closing: dt.date) -> None:
         SELECT n.*, {blind_sql("n.nik", "nik")} AS nik_index,
                {blind_sql("n.kk", "kk")} AS kk_index
         FROM (
-            SELECT p.*, nik_head || lpad(row_number() OVER (PARTITION BY nik_head ORDER BY i)
-                                         ::text, 4, '0') AS nik
+            SELECT p.*, nik_head || lpad(row_number() OVER (
+                       PARTITION BY nik_head COLLATE "C" ORDER BY i)::text, 4, '0') AS nik
             FROM bench_people p
         ) n
         """,
@@ -379,68 +385,6 @@ def load_registrants(
     return counts
 
 
-def load_exclusion_lists(*, staff: Any, now: dt.datetime, closing: dt.date) -> dict[str, Any]:
-    """One imported list per kind: the registrants it hits and people who never registered."""
-    from bekal.programmes.models import ExclusionList
-
-    nik_in, nik_out = hmac_pads(NIK_PURPOSE)
-    lists = {}
-    for n, kind in enumerate(LIST_RATES):
-        listed = ExclusionList.objects.create(
-            kind=kind,
-            name=f"{ExclusionList.Kind(kind).label} (bench)",
-            source="bench",
-            uploaded_by=staff,
-            uploaded_at=now,
-            status=ExclusionList.Status.IMPORTED,
-            import_runs=1,
-            imported_at=now,
-        )
-        dated = kind == "social_assistance"
-        hits = execute(
-            f"""
-            INSERT INTO programmes_exclusionentry (exclusion_list_id, nik_index, valid_from,
-                valid_to)
-            SELECT %(list)s, nik_index,
-                   CASE WHEN %(dated)s AND entry_roll >= 0.05 AND entry_roll < 0.07
-                        THEN %(closing)s::date + 10 END,
-                   CASE WHEN %(dated)s AND entry_roll < 0.05 THEN %(closing)s::date - 30 END
-            FROM bench_registrant WHERE profile AND on_{kind}
-            """,
-            {"list": listed.pk, "dated": dated, "closing": closing},
-        )
-        misses = execute(
-            f"""
-            INSERT INTO programmes_exclusionentry (exclusion_list_id, nik_index)
-            SELECT %(list)s, {blind_sql("nik", "nik")}
-            FROM (
-                SELECT replace(left(s.village, 8), '.', '')
-                       || to_char(date '1960-01-01' + floor({u("k", 60 + n)} * 16000)::int,
-                                  'DDMMYY')
-                       || (5000 + mod(k, 5000))::text AS nik
-                FROM generate_series(1::bigint, %(misses)s) k
-                JOIN bench_slot s ON s.slot = floor({u("k", 80 + n)} * 1048576)::int
-            ) m
-            ON CONFLICT DO NOTHING
-            """,
-            {
-                "list": listed.pk,
-                "misses": round(hits_expected(kind) * LIST_MISSES),
-                "nik_in": nik_in,
-                "nik_out": nik_out,
-            },
-        )
-        listed.rows_total = listed.rows_accepted = hits + misses
-        listed.rows_processed, listed.rows_refused = hits + misses, 0
-        listed.save()
-        lists[kind] = listed
-    return lists
-
-
-def hits_expected(kind: str) -> int:
-    return int(scalar(f"SELECT count(*) FROM bench_registrant WHERE profile AND on_{kind}"))
-
-
 def check_blind_index() -> None:
     """The SQL HMAC gives exactly bekal.core.crypto.blind_index's value."""
     from bekal.core import crypto
@@ -457,56 +401,20 @@ def check_blind_index() -> None:
     assert crypto.blind_index(kk, purpose=KK_PURPOSE) == kk_index, "KK blind index differs"
 
 
-#: The tables that receive a row per registrant (or per list entry).
-BULK_TABLES = (
-    "accounts_user",
-    "registration_profile",
-    "registration_identitycheck",
-    "assessment_attempt",
-    "programmes_waveapplication",
-    "programmes_exclusionentry",
+#: Names that moved to bench.selection_lists, still importable from here (lazily: that
+#: module imports this one).
+_MOVED = (
+    "BULK_TABLES",
+    "drop_secondary_indexes",
+    "hits_expected",
+    "load_exclusion_lists",
+    "rebuild_indexes",
 )
 
 
-def drop_secondary_indexes(tables: tuple[str, ...] = BULK_TABLES) -> list[str]:
-    """Drop the tables' unique constraints and indexes (not the primary keys), as a bulk
-    load does, and return the statements that rebuild them exactly."""
-    rebuild, drop = [], []
-    with connection.cursor() as cursor:
-        # Pending foreign-key checks (rows written earlier in this transaction) first.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        cursor.execute(
-            """
-            SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)
-            FROM pg_constraint c
-            WHERE c.conrelid = ANY(%s::regclass[]) AND c.contype = 'u'
-            """,
-            [list(tables)],
-        )
-        for table, name, definition in cursor.fetchall():
-            drop.append(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-            rebuild.append(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
-        cursor.execute(
-            """
-            SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
-            FROM pg_index i
-            WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary
-              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
-            """,
-            [list(tables)],
-        )
-        for name, definition in cursor.fetchall():
-            drop.append(f"DROP INDEX {name}")
-            rebuild.append(definition)
-        for statement in drop:
-            cursor.execute(statement)
-    return rebuild
+def __getattr__(name: str) -> Any:
+    if name in _MOVED:
+        import bench.selection_lists
 
-
-def rebuild_indexes(statements: list[str]) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SET maintenance_work_mem = '1GB'")
-        for statement in statements:
-            cursor.execute(statement)
-        cursor.execute("RESET maintenance_work_mem")
+        return getattr(bench.selection_lists, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

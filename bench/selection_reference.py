@@ -234,7 +234,8 @@ def _selection_sql(wave: Any, day: str, rules: list[tuple[str, str]]) -> str:
     tiered AS (
         SELECT e.*, list_min([
             l.rank,
-            CASE WHEN NOT list_contains(e.kinds, 'social_assistance') THEN (
+            -- no other social assistance in the scheme's window (as the rule reads it)
+            CASE WHEN NOT e.assisted THEN (
                 SELECT min(rank) FROM tiers WHERE kind = 'no_other_social_assistance') END,
             n.rank]) AS tier
         FROM eligible e

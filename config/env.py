@@ -88,6 +88,15 @@ class Env:
     REGISTRY_API_KEY: str
     #: Seconds before a registry call is abandoned (it is then retried later).
     REGISTRY_TIMEOUT: float
+    #: The payment provider of incentive payouts (a SNAP-shaped HTTP API; the demo and the
+    #: tests start the simulated one). Unset URL: payouts cannot be submitted.
+    PAYOUT_PROVIDER_URL: str
+    #: The secret shared with the provider: request and callback signatures.
+    PAYOUT_PROVIDER_SECRET: str
+    #: Seconds before a provider call is abandoned (the attempt is then UNKNOWN).
+    PAYOUT_PROVIDER_TIMEOUT: float
+    #: Days between two changes of a participant's payout account.
+    PAYOUT_ACCOUNT_CHANGE_COOLDOWN_DAYS: int
     #: Days after identity verification ends before KTP photos and selfies are deleted.
     DOCUMENT_RETENTION_DAYS: int
     #: S3-compatible bucket for identity documents. Unset: files under var/media.
@@ -203,6 +212,12 @@ def read(*, mode: str) -> Env:
         REGISTRY_URL=_str("REGISTRY_URL"),
         REGISTRY_API_KEY=_str("REGISTRY_API_KEY"),
         REGISTRY_TIMEOUT=float(_str("REGISTRY_TIMEOUT", "5")),
+        PAYOUT_PROVIDER_URL=_str("PAYOUT_PROVIDER_URL"),
+        PAYOUT_PROVIDER_SECRET=_str(
+            "PAYOUT_PROVIDER_SECRET", "simulasi-secret" if dev_like else ""
+        ),
+        PAYOUT_PROVIDER_TIMEOUT=float(_str("PAYOUT_PROVIDER_TIMEOUT", "10")),
+        PAYOUT_ACCOUNT_CHANGE_COOLDOWN_DAYS=_int("PAYOUT_ACCOUNT_CHANGE_COOLDOWN_DAYS", 7),
         DOCUMENT_RETENTION_DAYS=_int("DOCUMENT_RETENTION_DAYS", 30),
         DOCUMENT_S3_BUCKET=_str("DOCUMENT_S3_BUCKET"),
         DOCUMENT_S3_ENDPOINT_URL=_str("DOCUMENT_S3_ENDPOINT_URL"),

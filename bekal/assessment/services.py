@@ -44,7 +44,7 @@ from bekal.assessment.errors import (
 )
 from bekal.assessment.models import Attempt, AttemptQuestion, Category, Option, Question
 from bekal.assessment.rules import RETAKE_COOL_DOWN, THIRDS_PER_QUESTION, category_split
-from bekal.assessment.signals import attempts_finished
+from bekal.core import fact_keepers
 from bekal.core.audit import record_event
 from bekal.core.models import AuditEvent
 
@@ -272,7 +272,7 @@ def _finish(attempts: QuerySet[Attempt], *, submitted_at: dt.datetime | None = N
             "pk", "user_id", "score", "passed", "pass_mark"
         )
     )
-    attempts_finished.send(
-        sender=Attempt, user_ids=list(finished.values_list("user_id", flat=True).distinct())
+    fact_keepers.registrants_changed(
+        user_ids=list(finished.values_list("user_id", flat=True).distinct())
     )
     return len(ids)

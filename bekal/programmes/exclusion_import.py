@@ -30,7 +30,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bekal.core import crypto
+from bekal.core import crypto, fact_keepers
 from bekal.core.audit import record_event
 from bekal.identity.nik import (
     NikBirthDateFutureError,
@@ -43,7 +43,6 @@ from bekal.identity.nik import (
 )
 from bekal.programmes.errors import ExclusionFileError, ExclusionFileHeaderError
 from bekal.programmes.models import NIK_INDEX_PURPOSE, ExclusionList, ExclusionUpload
-from bekal.programmes.signals import exclusion_list_imported
 from bekal.regions.models import District
 
 logger = logging.getLogger(__name__)
@@ -270,8 +269,7 @@ def run_import(*, exclusion_list_id: int) -> ExclusionList | None:
             exclusion_list.rows_refused = total - accepted
             exclusion_list.imported_at = timezone.now()
             exclusion_list.save()
-            exclusion_list_imported.send(
-                sender=ExclusionList,
+            fact_keepers.exclusion_list_replaced(
                 exclusion_list_id=exclusion_list.pk,
                 kind=exclusion_list.kind,
             )

@@ -36,3 +36,15 @@ def verify_identity(check_id: int) -> None:
 @app.task(name="registration.requeue_pending_identity_checks", queue=IDENTITY_QUEUE)
 def requeue_pending_identity_checks(timestamp: int) -> None:
     services.requeue_pending_checks()
+
+
+@app.task(
+    name="registration.recheck_citizenship",
+    queue=IDENTITY_QUEUE,
+    retry=RetryStrategy(
+        max_attempts=6, exponential_wait=4, retry_exceptions={RegistryUnavailableError}
+    ),
+)
+def recheck_citizenship(after_id: int, batch_size: int) -> None:
+    """One batch of the citizenship re-check; it queues the next batch itself."""
+    services.recheck_citizenship_batch(after_id=after_id, batch_size=batch_size)

@@ -35,7 +35,12 @@ class Export:
 
 def _stamp(viewer: User) -> list[str]:
     now = timezone.localtime(timezone.now(), JAKARTA)
-    return [_("Exported by"), viewer.email, _("at"), now.strftime("%d-%m-%Y %H:%M:%S WIB")]
+    return [
+        _("Exported by"),
+        viewer.email or viewer.full_name,
+        _("at"),
+        now.strftime("%d-%m-%Y %H:%M:%S WIB"),
+    ]
 
 
 def _stage_value(counts: dict[str, int], stage: Stage) -> int | str:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
 from django.apps import AppConfig
 
@@ -10,24 +10,24 @@ class SelectionConfig(AppConfig):
     label = "selection"
 
     def ready(self) -> None:
-        # The eligibility facts follow every change they derive from, in its transaction
-        # (bekal.selection.facts).
-        from bekal.assessment.signals import attempts_finished
-        from bekal.programmes.signals import exclusion_list_imported
-        from bekal.registration.signals import registrant_changed
+        # The eligibility facts follow every change they derive from, in its transaction:
+        # the services below call bekal.core.fact_keepers, which calls this keeper.
+        from bekal.core import fact_keepers
 
-        registrant_changed.connect(_users_changed, dispatch_uid="selection.facts.registrant")
-        attempts_finished.connect(_users_changed, dispatch_uid="selection.facts.attempts")
-        exclusion_list_imported.connect(_list_imported, dispatch_uid="selection.facts.list")
+        fact_keepers.register(EligibilityFactsKeeper())
 
 
-def _users_changed(sender: Any, *, user_ids: list[int], **kwargs: Any) -> None:
-    from bekal.selection.facts import refresh_users
+class EligibilityFactsKeeper:
+    """bekal.selection.facts, as bekal.core.fact_keepers calls it."""
 
-    refresh_users(user_ids)
+    name = "selection.eligibility_facts"
 
+    def registrants_changed(self, *, user_ids: Sequence[int]) -> None:
+        from bekal.selection.facts import refresh_users
 
-def _list_imported(sender: Any, *, exclusion_list_id: int, kind: str, **kwargs: Any) -> None:
-    from bekal.selection.facts import refresh_after_import
+        refresh_users(user_ids)
 
-    refresh_after_import(exclusion_list_id=exclusion_list_id, kind=kind)
+    def exclusion_list_replaced(self, *, exclusion_list_id: int, kind: str) -> None:
+        from bekal.selection.facts import refresh_after_import
+
+        refresh_after_import(exclusion_list_id=exclusion_list_id, kind=kind)

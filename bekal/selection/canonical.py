@@ -33,7 +33,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, BinaryIO
 
 FORMAT = "bekal-selection-inputs/1"
 #: The previous hash of the log's first entry.
@@ -148,6 +148,115 @@ def parse(text: str | bytes) -> dict[str, Any]:
         if not _is_row(row):
             raise ValueError(f"applicant row {position} is not of the documented shape")
     return dict(document)
+
+
+def _check_header(header: Any) -> None:
+    quotas = header.get("quotas") if isinstance(header, dict) else None
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise ValueError(f"not a {FORMAT} document")
+    if not (
+        type(header.get("wave")) is int
+        and isinstance(header.get("seed_hash"), str)
+        and type(header.get("national_quota")) is int
+        and isinstance(quotas, dict)
+        and _is_quotas(quotas.get("provinces"))
+        and _is_quotas(quotas.get("regencies"))
+    ):
+        raise ValueError("a field is missing or of the wrong type")
+
+
+class DocumentStream:
+    """An inputs document read from a binary file in chunks, never whole: `rows()` yields
+    the applicant rows one by one (each shape-checked) while every byte read is hashed;
+    once they are exhausted, `header` holds the document's other keys and `hexdigest()`
+    the SHA-256 of all its bytes. Memory holds one chunk and one row, whatever the size.
+
+    It reads the canonical encoding only (the published one: "applicants" first, no
+    spaces); any other encoding raises ValueError, as would a digest that differs."""
+
+    CHUNK = 1 << 20
+    _OPEN = '{"applicants":['
+
+    def __init__(self, file: BinaryIO) -> None:
+        self._file = file
+        self._hash = hashlib.sha256()
+        self._buffer = ""
+        self._eof = False
+        self._decoder = json.JSONDecoder()
+        self.header: dict[str, Any] = {}
+        self.count = 0
+
+    def _read(self) -> bool:
+        if self._eof:
+            return False
+        chunk = self._file.read(self.CHUNK)
+        if not chunk:
+            self._eof = True
+            return False
+        self._hash.update(chunk)
+        try:
+            self._buffer += chunk.decode("ascii")
+        except UnicodeDecodeError as exc:
+            raise ValueError("not a canonical document (not ASCII)") from exc
+        return True
+
+    def _need(self, size: int) -> None:
+        while len(self._buffer) < size and self._read():
+            pass
+
+    def rows(self) -> Iterator[list[Any]]:
+        self._need(len(self._OPEN))
+        if not self._buffer.startswith(self._OPEN):
+            raise ValueError(f"not a canonical {FORMAT} document")
+        at = len(self._OPEN)
+        self._need(at + 1)
+        if self._buffer[at : at + 1] == "]":
+            at += 1
+        else:
+            while True:
+                try:
+                    row, end = self._decoder.raw_decode(self._buffer, at)
+                except json.JSONDecodeError:
+                    # A row cut by the chunk's end: keep what is left and read on (a row
+                    # is a few dozen bytes: more than 64 KiB undecodable is not a row).
+                    if len(self._buffer) - at > 65536:
+                        raise ValueError(
+                            f"not a canonical document after row {self.count}"
+                        ) from None
+                    self._buffer, at = self._buffer[at:], 0
+                    if not self._read():
+                        raise ValueError("the applicants end before their list does") from None
+                    continue
+                self.count += 1
+                if not _is_row(row):
+                    raise ValueError(f"applicant row {self.count} is not of the documented shape")
+                yield row
+                self._need(end + 1)
+                separator = self._buffer[end : end + 1]
+                at = end + 1
+                if separator == "]":
+                    break
+                if separator != ",":
+                    raise ValueError(f"not a canonical document after row {self.count}")
+                if at > self.CHUNK:
+                    self._buffer, at = self._buffer[at:], 0
+        while self._read():
+            pass
+        rest = self._buffer[at:]
+        if not rest.startswith(","):
+            raise ValueError("not a canonical document after the applicants")
+        try:
+            header = json.loads("{" + rest[1:])
+        except ValueError as exc:
+            raise ValueError("not JSON after the applicants") from exc
+        _check_header(header)
+        self.header = header
+
+    def hexdigest(self) -> str:
+        """SHA-256 of every byte (after `rows()` is exhausted: the whole file)."""
+        while self._read():
+            pass
+        return self._hash.hexdigest()
 
 
 def selected_text(pseudonyms: Iterable[str]) -> str:

@@ -59,3 +59,23 @@ class EarlierRunUnpublishedError(DomainError):
         "this wave: the rules count only published selections, so that nobody is selected "
         "twice and no family gets more places than it may."
     )
+
+
+class RunAlreadyPublishedError(DomainError):
+    code = "selection_run_published"
+    http_status = 409
+    message = _(
+        "The selection of this wave is published: a published selection cannot be cancelled."
+    )
+
+
+class RunNotCancellableError(DomainError):
+    code = "selection_run_not_cancellable"
+    message = _(
+        "Only a selection whose seed is committed and which is not published can be cancelled."
+    )
+
+
+class CancelReasonMissingError(DomainError):
+    code = "selection_cancel_reason_missing"
+    message = _("Write why the selection is cancelled.")

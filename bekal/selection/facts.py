@@ -12,14 +12,15 @@ Every change those facts derive from refreshes the rows it touches, in its own
 transaction:
 
   registration  a submitted profile, an identity check restarted or answered
-                (registration.signals.registrant_changed)
-  assessment    a finished test attempt (assessment.signals.attempts_finished)
+                (fact_keepers.registrants_changed)
+  assessment    scored test attempts (fact_keepers.registrants_changed)
   programmes    an imported exclusion list: the NIKs on it, and everyone the list's
-                kind marked before (programmes.signals.exclusion_list_imported)
+                kind marked before (fact_keepers.exclusion_list_replaced)
   selection     a published run: everyone in the selected people's families; a revoked
                 card (called directly by bekal.selection.services)
 
-The receivers are connected in SelectionConfig.ready. A refresh recomputes whole rows
+The apps below call bekal.core.fact_keepers by name (no Django signals); the keeper that
+calls this module is registered in SelectionConfig.ready. A refresh recomputes whole rows
 from the base tables with one set-based statement restricted to the people in scope, so
 it is exact whatever changed; `recount_facts` runs the same statement over everyone and
 reports (and repairs, if asked) the rows that differ: drift.

@@ -42,6 +42,7 @@ from django.db import connection
 from django.db.backends.utils import CursorWrapper
 
 from bekal.programmes.models import ExclusionList, Wave, WaveQuota, WaveTier
+from bekal.selection.eligibility import assistance_window
 from bekal.selection.models import SelectionRun
 
 logger = logging.getLogger(__name__)
@@ -63,8 +64,12 @@ BASE_COLUMNS = """application_id bigint NOT NULL, pseudonym text NOT NULL,
 
 _ORDER = f'COALESCE(tier, {NO_TIER}), order_key, pseudonym COLLATE "C"'
 
-_VALID = """(e.valid_from IS NULL OR e.valid_from <= %(day)s)
-                  AND (e.valid_to IS NULL OR e.valid_to >= %(day)s)"""
+_VALID = """((e.valid_from IS NULL OR e.valid_from <= %(day)s)
+                  AND (e.valid_to IS NULL OR e.valid_to >= %(day)s))"""
+
+#: An entry valid on some day of the social-assistance window [window_from, window_to].
+_IN_WINDOW = """((e.valid_from IS NULL OR e.valid_from <= %(window_to)s)
+                  AND (e.valid_to IS NULL OR e.valid_to >= %(window_from)s))"""
 
 BASE_STATEMENT = f"""
 WITH applicants AS (
@@ -91,17 +96,20 @@ tiers AS (
     SELECT t.rank, t.kind, t.exclusion_list_id, t.district_codes
     FROM programmes_wavetier t WHERE t.wave_id = %(wave)s
 ),
--- The lists each eligible applicant's NIK is on that a tier asks about, in one pass.
+-- The lists each eligible applicant's NIK is on that a tier asks about, in one pass: a
+-- laid-off list counts on the closing date, other social assistance on any day of the
+-- scheme's window (the eligibility rule's window, eligibility.assistance_window).
 listed AS (
     SELECT a.application_id,
-           min(t.rank) AS laid_off_rank,
-           bool_or(l.kind = '{ExclusionList.Kind.SOCIAL_ASSISTANCE}') AS assisted
+           min(t.rank) FILTER (WHERE {_VALID}) AS laid_off_rank,
+           bool_or(l.kind = '{ExclusionList.Kind.SOCIAL_ASSISTANCE}' AND {_IN_WINDOW})
+               AS assisted
     FROM applicants a
     JOIN programmes_exclusionentry e ON e.nik_index = a.nik_index
     JOIN programmes_exclusionlist l ON l.id = e.exclusion_list_id
     LEFT JOIN tiers t ON t.kind = '{WaveTier.Kind.REPORTED_LAID_OFF}'
         AND t.exclusion_list_id = e.exclusion_list_id
-    WHERE a.eligible AND {_VALID}
+    WHERE a.eligible AND ({_VALID} OR {_IN_WINDOW})
     GROUP BY a.application_id
 ),
 named AS (
@@ -261,11 +269,14 @@ def select_applicants(*, run: SelectionRun, wave: Wave, seed: bytes, day: Any) -
     with connection.cursor() as cursor:
         start = time.perf_counter()
         prepare_tables(cursor)
+        window_from, window_to = assistance_window(wave.scheme, day)
         cursor.execute(
             BASE_STATEMENT,
             {
                 "wave": wave.pk,
                 "day": day,
+                "window_from": window_from,
+                "window_to": window_to,
                 "max_per_kk": wave.scheme.max_recipients_per_kk,
             },
         )

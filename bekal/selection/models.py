@@ -59,6 +59,9 @@ class SelectionRun(TimestampedModel):
         RUN = "run", _("Run")
         REVIEWED = "reviewed", _("Reviewed")
         PUBLISHED = "published", _("Published")
+        #: Abandoned before publication (services.cancel_run): counts nowhere, blocks no
+        #: later wave, and the wave gets no other run.
+        CANCELLED = "cancelled", _("Cancelled")
 
     wave = models.OneToOneField(
         "programmes.Wave", on_delete=models.PROTECT, related_name="selection_run"
@@ -109,6 +112,17 @@ class SelectionRun(TimestampedModel):
     selected_file = models.CharField(max_length=255, blank=True)
     #: SHA-256 (hex) of the selected file's bytes.
     selected_digest = models.CharField(max_length=64, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    #: Why the office abandoned the run (shown to staff; the proof log states only that
+    #: and when it was cancelled, and from which step).
+    cancel_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("selection run")
@@ -243,12 +257,13 @@ class ProofLogEntry(models.Model):
     breaks every later link, and the latest hash (the head), once printed, mailed or
     posted elsewhere, pins the whole log. PostgreSQL refuses UPDATE and DELETE on this
     table (migration 0003). Written only by bekal.selection.proof_log.append_entry, in
-    the transaction of commit_seed and publish_run.
+    the transaction of commit_seed, publish_run and cancel_run.
     """
 
     class Kind(models.TextChoices):
         SEED_COMMITTED = "seed_committed", _("Lottery seed committed")
         RUN_PUBLISHED = "run_published", _("Selection published")
+        RUN_CANCELLED = "run_cancelled", _("Selection cancelled before publication")
 
     #: 1 for the first entry, then one more each time.
     position = models.PositiveBigIntegerField(unique=True)

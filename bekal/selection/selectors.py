@@ -135,8 +135,10 @@ class WaveProof:
     inputs_digest: str
     selected_digest: str
     inputs_size: int | None
-    #: The wave's entries in the proof log (seed committed, run published).
+    #: The wave's entries in the proof log (seed committed, run published or cancelled).
     entries: list[ProofLogEntry]
+    #: The run was cancelled before publication (services.cancel_run): no results ever.
+    cancelled: bool = False
 
 
 def get_wave_proof(*, wave: Wave) -> WaveProof | None:
@@ -158,6 +160,7 @@ def get_wave_proof(*, wave: Wave) -> WaveProof | None:
         selected_digest=run.selected_digest if published else "",
         inputs_size=size,
         entries=proof_log.list_wave_entries(wave=wave.number),
+        cancelled=run.status == SelectionRun.Status.CANCELLED,
     )
 
 

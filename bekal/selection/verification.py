@@ -16,12 +16,16 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import io
+import sqlite3
 import sys
+import tempfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 
 from bekal.selection import canonical
 
@@ -34,21 +38,35 @@ def order_key(seed: bytes, pseudonym: str) -> bytes:
 
 
 def recompute(document: dict[str, Any], seed: bytes) -> list[str]:
-    """The selected pseudonyms, in lottery order."""
+    """The selected pseudonyms, in lottery order (the document held in memory)."""
     eligible = [row for row in document["applicants"] if row[3]]
     eligible.sort(
         key=lambda row: (NO_TIER if row[2] is None else row[2], order_key(seed, row[0]), row[0])
     )
-    province_quota: dict[str, int] = document["quotas"]["provinces"]
-    regency_quota: dict[str, int] = document["quotas"]["regencies"]
-    national_quota: int = document["national_quota"]
+    return walk(
+        ((row[0], row[1], row[4], row[5]) for row in eligible),
+        quotas=document["quotas"],
+        national_quota=document["national_quota"],
+    )
+
+
+def walk(
+    ordered: Iterable[tuple[str, str, str, int]],
+    *,
+    quotas: dict[str, dict[str, int]],
+    national_quota: int,
+) -> list[str]:
+    """Down the eligible (pseudonym, regency, household, household_places) in lottery
+    order: the selected pseudonyms."""
+    province_quota: dict[str, int] = quotas["provinces"]
+    regency_quota: dict[str, int] = quotas["regencies"]
     family_selected: Counter[str] = Counter()
     in_regency: Counter[str] = Counter()
     in_province: Counter[str] = Counter()
     selected: list[str] = []
     # One at a time in lottery order: selected if the family has a place left and the
     # regency, the province and the nation have room. Only the selected use a place.
-    for pseudonym, regency, _tier, _eligible, household, places in eligible:
+    for pseudonym, regency, household, places in ordered:
         if len(selected) >= national_quota:
             break
         if family_selected[household] >= places:
@@ -63,6 +81,47 @@ def recompute(document: dict[str, Any], seed: bytes) -> list[str]:
         in_province[province] += 1
         selected.append(pseudonym)
     return selected
+
+
+#: Eligible rows sorted at a time in memory before they go to the on-disk sort.
+SORT_BATCH = 100_000
+
+
+def recompute_streamed(stream: canonical.DocumentStream, seed: bytes, directory: str) -> list[str]:
+    """The selected pseudonyms, in lottery order, reading the document once from its
+    stream: the eligible rows are sorted on disk (SQLite, of the standard library, in
+    `directory`), so memory holds a batch of rows and the list, not the document. The
+    stream's header and digest are read too (check them before trusting the list)."""
+    with closing(sqlite3.connect(f"{directory}/lottery-order.sqlite3")) as db:
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute("PRAGMA synchronous = OFF")
+        db.execute(
+            "CREATE TABLE eligible (tier INTEGER, key BLOB, pseudonym TEXT, regency TEXT,"
+            " household TEXT, places INTEGER)"
+        )
+        batch: list[tuple[int, bytes, str, str, str, int]] = []
+        for pseudonym, regency, tier, eligible, household, places in stream.rows():
+            if not eligible:
+                continue
+            tier_rank = NO_TIER if tier is None else tier
+            batch.append(
+                (tier_rank, order_key(seed, pseudonym), pseudonym, regency, household, places)
+            )
+            if len(batch) >= SORT_BATCH:
+                db.executemany("INSERT INTO eligible VALUES (?, ?, ?, ?, ?, ?)", batch)
+                batch = []
+        db.executemany("INSERT INTO eligible VALUES (?, ?, ?, ?, ?, ?)", batch)
+        db.commit()
+        # BLOB and TEXT compare bytewise (UTF-8: code-point order), as sorted() does.
+        ordered = db.execute(
+            "SELECT pseudonym, regency, household, places FROM eligible"
+            " ORDER BY tier, key, pseudonym"
+        )
+        return walk(
+            ordered,
+            quotas=stream.header["quotas"],
+            national_quota=stream.header["national_quota"],
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,14 +233,49 @@ def check_against_log(
 def verify_files(
     *, inputs: bytes, digest: str, seed_hex: str, selected: bytes, log: str | None = None
 ) -> Verification:
-    """The standalone check, from the files of a wave's public page alone."""
-    document, recomputed, problem = recompute_checked(
-        inputs=inputs, published_digest=digest, seed_hex=seed_hex
+    """The standalone check, from the files of a wave's public page alone (in memory)."""
+    return verify_streams(
+        inputs=io.BytesIO(inputs),
+        digest=digest,
+        seed_hex=seed_hex,
+        selected=io.BytesIO(selected),
+        log=log,
     )
-    if recomputed is None or document is None:
-        return Verification.of([problem or "nothing to recompute"], 0)
+
+
+def verify_streams(
+    *, inputs: BinaryIO, digest: str, seed_hex: str, selected: BinaryIO, log: str | None = None
+) -> Verification:
+    """The standalone check, the inputs read once as a stream (recompute_streamed): the
+    inputs against their digest, the seed against the document's seed hash, the list
+    recomputed and compared with the published one, and with `log`, the log's chain and
+    its entries of this wave."""
+    published_digest = digest.strip().lower()
+    stream = canonical.DocumentStream(inputs)
     try:
-        published = canonical.parse_selected(selected.decode("utf-8"))
+        seed = bytes.fromhex(seed_hex.strip())
+    except ValueError:
+        seed = None
+    recomputed: list[str] | None = None
+    problem: str | None = None
+    if seed is not None:
+        with tempfile.TemporaryDirectory(prefix="bekal-verify-") as directory:
+            try:
+                recomputed = recompute_streamed(stream, seed, directory)
+            except ValueError as exc:
+                problem = f"the inputs are not a selection inputs document ({exc})"
+    if stream.hexdigest() != published_digest:
+        return Verification.of(["the inputs do not match their published digest"], 0)
+    if problem is not None:
+        return Verification.of([problem], 0)
+    if seed is None or recomputed is None:
+        return Verification.of(["the seed is not hexadecimal"], 0)
+    document = stream.header
+    if hashlib.sha256(seed).hexdigest() != document["seed_hash"]:
+        return Verification.of(["the seed does not match the committed seed hash"], 0)
+    selected_bytes = selected.read()
+    try:
+        published = canonical.parse_selected(selected_bytes.decode("utf-8"))
     except UnicodeDecodeError:
         return Verification.of(["the selected list is not UTF-8 text"], len(recomputed))
     problems = []
@@ -194,7 +288,7 @@ def verify_files(
             document=document,
             digest=digest,
             seed_hex=seed_hex,
-            selected_digest=canonical.digest(selected),
+            selected_digest=canonical.digest(selected_bytes),
         )
     return Verification.of(problems, len(recomputed))
 
@@ -217,13 +311,14 @@ def run_files(
     *, inputs: Path, digest: str, seed: str, selected: Path, log: Path | None, out: Writer
 ) -> bool:
     """Verify from files, print MATCH or MISMATCH lines; True on a match."""
-    result = verify_files(
-        inputs=inputs.read_bytes(),
-        digest=digest,
-        seed_hex=seed,
-        selected=selected.read_bytes(),
-        log=None if log is None else log.read_text(encoding="utf-8"),
-    )
+    with inputs.open("rb") as inputs_file, selected.open("rb") as selected_file:
+        result = verify_streams(
+            inputs=inputs_file,
+            digest=digest,
+            seed_hex=seed,
+            selected=selected_file,
+            log=None if log is None else log.read_text(encoding="utf-8"),
+        )
     if result.matches:
         out.write(f"MATCH: {result.selected} selected, recomputed from the inputs file\n")
         return True

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "bekal.ledger",
     "bekal.marketplace",
     "bekal.care",
+    "bekal.disbursements",
     "bekal.reporting",
     "bekal.desks",
     "bekal.web.portal",
@@ -322,6 +323,17 @@ BEKAL_REGISTRY_URL = ENV.REGISTRY_URL
 BEKAL_REGISTRY_API_KEY = ENV.REGISTRY_API_KEY
 BEKAL_REGISTRY_TIMEOUT = ENV.REGISTRY_TIMEOUT
 BEKAL_REGISTRY_FILE = BASE_DIR / "var" / "registry" / "citizens.csv.gz"
+
+# Incentive payouts: one payment provider behind bekal.disbursements.providers (the
+# simulated one in the demo and the tests, reached over HTTP like a real one).
+BEKAL_PAYOUT_PROVIDER_CODE = "simulasi"
+BEKAL_PAYOUT_PROVIDER_URL = ENV.PAYOUT_PROVIDER_URL
+BEKAL_PAYOUT_PROVIDER_SECRET = ENV.PAYOUT_PROVIDER_SECRET
+BEKAL_PAYOUT_PROVIDER_TIMEOUT = ENV.PAYOUT_PROVIDER_TIMEOUT
+BEKAL_PAYOUT_ACCOUNT_CHANGE_COOLDOWN_DAYS = ENV.PAYOUT_ACCOUNT_CHANGE_COOLDOWN_DAYS
+#: Instalments per batch: one ledger posting of at most this many lines + the in-flight
+#: sub-accounts (docs/decisions/0004: a posting's check grows with its lines squared).
+BEKAL_PAYOUT_BATCH_SIZE = 500
 
 # Phone verification by SMS OTP.
 BEKAL_SMS_BACKEND = ENV.SMS_BACKEND

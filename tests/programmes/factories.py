@@ -40,6 +40,10 @@ def ensure_shipped_schemes() -> None:
         "bekal.programmes.migrations.0004_scheme_social_assistance_window"
     )
     windowed.ship_2020_v2(apps, None)
+    corrected = importlib.import_module(
+        "bekal.programmes.migrations.0006_correct_2023_survey_incentives"
+    )
+    corrected.ship_2023_v2(apps, None)
 
 
 def officer(email: str = "pmo@prakerja.go.id") -> User:

@@ -35,13 +35,13 @@ def test_an_applicant_meeting_every_rule_is_eligible_and_the_decision_says_under
     # when the wave is evaluated
     report = services.evaluate_eligibility(wave=w)
 
-    # then the applicant is eligible, under scheme 2023 v1 and rules 2023.2
+    # then the applicant is eligible, under the wave's 2023 scheme version and rules 2023.2
     decision = decide(application)
     assert (report.applicants, report.eligible) == (1, 1)
     assert decision.eligible and decision.reasons == []
     assert (decision.scheme.code, decision.scheme_version, decision.rules_version) == (
         "2023",
-        1,
+        w.scheme.version,
         "2023.2",
     )
     assert decision.inputs["age"] == 30

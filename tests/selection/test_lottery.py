@@ -10,7 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from bekal.programmes.models import WaveApplication, WaveTier
+from bekal.programmes.models import Scheme, WaveApplication, WaveTier
+from bekal.programmes.selectors import get_current_scheme
 from bekal.programmes.services import TierInput
 from bekal.selection import lottery, services
 from bekal.selection.eligibility import closing_date
@@ -242,3 +243,38 @@ def test_a_family_whose_first_ranked_member_lives_in_a_full_regency_keeps_both_p
     out = io.StringIO()
     call_command("verify_selection", str(w.number), stdout=out)
     assert out.getvalue().startswith("MATCH: 3 selected")
+
+
+def test_the_no_other_assistance_tier_reads_the_scheme_s_social_assistance_window():
+    # given a scheme that does not exclude assisted people but whose window for other
+    # social assistance ran from 31 March 2020 to 31 December 2021
+    Scheme.objects.filter(pk=get_current_scheme(code="2023").pk).update(
+        excludes_social_assistance_recipients=False,
+        social_assistance_from=dt.date(2020, 3, 31),
+        social_assistance_to=dt.date(2021, 12, 31),
+    )
+    # and someone assisted in 2021 only, someone assisted only since 2022 (after the
+    # window, still on the list when the wave closes), and someone never assisted
+    in_window, after_window, never = Person(), Person(), Person()
+    exclusion_list(
+        "social_assistance",
+        [in_window.nik],
+        valid_from=dt.date(2021, 1, 1),
+        valid_to=dt.date(2021, 12, 31),
+    )
+    exclusion_list("social_assistance", [after_window.nik], valid_from=dt.date(2022, 1, 1))
+    w, run = wave(
+        national_quota=10,
+        tiers=[TierInput(1, WaveTier.Kind.NO_OTHER_SOCIAL_ASSISTANCE, "Tanpa bansos")],
+    )
+    in_window_application, after_window_application, never_application = join(
+        w, [in_window, after_window, never]
+    )
+
+    run = run_wave(w, run)
+
+    # then the tier follows the window, as the eligibility rule does, not the closing date
+    tiers = dict(run.outcomes.values_list("application_id", "tier"))
+    assert tiers[in_window_application.pk] is None
+    assert tiers[after_window_application.pk] == 1
+    assert tiers[never_application.pk] == 1

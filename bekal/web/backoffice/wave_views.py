@@ -138,6 +138,7 @@ def wave(request: HttpRequest, number: int) -> HttpResponse:
             "wave": found,
             "run": run,
             "applications": found.applications.count(),
+            "cancellable": runs.CANCELLABLE,
             # Regencies/cities by name, in the order of their codes (province by province).
             "regency_counts": [
                 (names.get(code, code), counts) for code, counts in sorted(by_regency.items())
@@ -213,4 +214,27 @@ def wave_action(request: HttpRequest, number: int, action: str) -> HttpResponse:
             messages.success(request, _opened_message(found, result))
         else:
             messages.success(request, str(_DONE[action]) % {"wave": found.name})
+    return redirect("backoffice:wave", number=number)
+
+
+@programme_office
+@require_POST
+def cancel_run(request: HttpRequest, number: int) -> HttpResponse:
+    """Cancel the wave's selection, committed but never to be published, with a reason."""
+    found = get_object_or_404(Wave, number=number)
+    try:
+        runs.cancel_run(
+            run=_run(found), actor=_actor(request), reason=request.POST.get("reason", "")
+        )
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _(
+                "The selection of %(wave)s is cancelled and recorded in the proof log. "
+                "Later waves can be run."
+            )
+            % {"wave": found.name},
+        )
     return redirect("backoffice:wave", number=number)

@@ -46,6 +46,7 @@ from bekal.selection.selectors import get_published_outcome
 from bekal.web.devtools.demo_care import load_demo_tickets
 from bekal.web.devtools.demo_catalogue import load_demo_catalogue
 from bekal.web.devtools.demo_desk import load_demo_desk
+from bekal.web.devtools.demo_payouts import load_demo_payouts
 from bekal.web.devtools.demo_registrants import (
     DEMO_REGENCIES,
     complete_registrant_emails,
@@ -116,10 +117,19 @@ def load_demo_data(*, regencies: tuple[str, ...] = DEMO_REGENCIES) -> list[DemoL
     load_trainings(holders=holders, courses=courses)
     ensure_open_wave(admin=admin)
     load_demo_tickets(participant_email=PARTICIPANT.email, officer_email=OFFICER.email)
+    checker = load_demo_payouts(admin=admin, holders=holders, password=PASSWORD)
     load_demo_desk(password=DESK_OFFICER.password)
     from bekal.web.devtools.demo_dashboards import load_dashboard_logins
 
-    return [PARTICIPANT, CARD_HOLDER, ADMIN, OFFICER, DESK_OFFICER, *load_dashboard_logins()]
+    return [
+        PARTICIPANT,
+        CARD_HOLDER,
+        ADMIN,
+        OFFICER,
+        DESK_OFFICER,
+        DemoLogin("second officer, payouts", checker, PASSWORD),
+        *load_dashboard_logins(),
+    ]
 
 
 def _load_accounts() -> None:

@@ -43,6 +43,9 @@ class PortalLinks:
     def certificate_check(self, token: str) -> str:
         return _absolute("certificate_check", token)
 
+    def incentives(self) -> str:
+        return _absolute("incentives")
+
     def care_ticket(self, reference: str) -> str:
         return _absolute("care_ticket", reference)
 

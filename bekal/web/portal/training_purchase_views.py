@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from bekal.accounts.models import User
 from bekal.core.errors import DomainError
 from bekal.core.links import portal_links
+from bekal.disbursements.tasks import request_sweep
 from bekal.marketplace import selectors
 from bekal.marketplace.errors import CertificateNotFoundError, PurchaseNotFoundError
 from bekal.marketplace.models import Completion, Purchase, Review
@@ -115,6 +116,7 @@ def purchase_review(request: HttpRequest, purchase_id: int) -> HttpResponse:
         return _purchase_page(
             request, bought, form=form, error=str(error), status=refusal_status(error)
         )
+    request_sweep()  # the first incentive may fall due now
     messages.success(request, _("Thank you for your review."))
     return redirect("portal:purchase", purchase_id=bought.pk)
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from bekal.accounts import services as accounts
 from bekal.accounts.services import InvalidSignUpError
 from bekal.core.errors import DomainError
+from bekal.disbursements.selectors import get_incentive_overview
 from bekal.marketplace.selectors import get_training_overview
 from bekal.participants import staff
 from bekal.participants.journey import get_journey
@@ -38,7 +39,12 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("backoffice:registrants")
     journey = get_journey(user=request.user)
     training = get_training_overview(user=request.user)
-    return render(request, "portal/home.html", {"journey": journey, "training": training})
+    incentives = get_incentive_overview(user=request.user)
+    return render(
+        request,
+        "portal/home.html",
+        {"journey": journey, "training": training, "incentives": incentives},
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -36,6 +37,7 @@ class Command(BaseCommand):
         self.stdout.write("Migrating the database...")
         call_command("migrate", verbosity=0)
         call_command("load_regions")
+        provider = _start_simulated_provider(addr)
         logins = load_demo_data()
         open_waves = list(get_open_waves())
         connection.close()
@@ -46,9 +48,12 @@ class Command(BaseCommand):
             "DATABASE_URL": _url(settings.DATABASES["default"]),
             # Links in the demo's emails and SMS point at this server.
             "SITE_URL": os.environ.get("SITE_URL", f"http://{addr}"),
+            "PAYOUT_PROVIDER_URL": settings.BEKAL_PAYOUT_PROVIDER_URL,
+            "PAYOUT_PROVIDER_SECRET": settings.BEKAL_PAYOUT_PROVIDER_SECRET,
         }
         manage = [sys.executable, "manage.py"]
         children = [
+            provider,
             subprocess.Popen(_web_server(addr), env=env),
             subprocess.Popen([*manage, "procrastinate", "worker"], env=env),
         ]
@@ -58,6 +63,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Back office: http://{addr}/kantor/ (catalogue: /kantor/katalog/, "
             "platforms and their credentials: /kantor/platform/)"
+        )
+        self.stdout.write(
+            f"Incentive payouts: http://{addr}/kantor/pembayaran/ (break queue: "
+            f"/kantor/pembayaran/selisih/); simulated payment provider: "
+            f"{settings.BEKAL_PAYOUT_PROVIDER_URL}"
         )
         self.stdout.write(f"Django admin: http://{addr}/admin/")
         self.stdout.write(f"Training catalogue: http://{addr}/pelatihan/")
@@ -102,6 +112,28 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     child.kill()
             self.stdout.write("Stopped.")
+
+
+def _start_simulated_provider(addr: str) -> subprocess.Popen[bytes]:
+    """The simulated payment provider, its own process, calling back the demo's server
+    (unless PAYOUT_PROVIDER_URL names a provider already)."""
+    port = int(os.environ.get("DEMO_PROVIDER_PORT", "8765"))
+    if not settings.BEKAL_PAYOUT_PROVIDER_URL:
+        settings.BEKAL_PAYOUT_PROVIDER_URL = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(
+        [
+            sys.executable, "-m", "bekal.disbursements.simulator", "--port", str(port),
+            "--callback-url", f"http://{addr}/api/payments/v1/callbacks/simulasi/",
+            "--secret", settings.BEKAL_PAYOUT_PROVIDER_SECRET,
+        ]
+    )  # fmt: skip
+    for _ in range(50):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                break
+        except OSError:
+            time.sleep(0.1)
+    return process
 
 
 def _web_server(addr: str) -> list[str]:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from procrastinate.exceptions import AlreadyEnqueued
 
 from bekal.accounts.models import User
-from bekal.core import crypto
+from bekal.core import crypto, fact_keepers
 from bekal.core.audit import record_event
 from bekal.identity.nik import check_nik_agrees, mask_nik, parse_kk, parse_nik
 from bekal.identity.registry import Outcome, RegistryAnswer, get_registry
@@ -47,7 +47,12 @@ from bekal.registration.models import (
     Profile,
     Sex,
 )
-from bekal.registration.signals import registrant_changed
+from bekal.registration.services.citizenship import (
+    recheck_citizenship_batch as recheck_citizenship_batch,
+)
+from bekal.registration.services.citizenship import (
+    start_citizenship_recheck as start_citizenship_recheck,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -235,7 +240,7 @@ def _save_profile(
         first=identity_before is None,
         identity_check_round=check_started,
     )
-    registrant_changed.send(sender=Profile, user_ids=[user.pk])
+    fact_keepers.registrants_changed(user_ids=[user.pk])
     return profile
 
 
@@ -375,7 +380,7 @@ def record_identity_answer(
         citizenship=check.citizenship,
         round=check.round,
     )
-    registrant_changed.send(sender=IdentityCheck, user_ids=[check.profile.user_id])
+    fact_keepers.registrants_changed(user_ids=[check.profile.user_id])
     if check.status in (IdentityCheck.Status.MISMATCH, IdentityCheck.Status.NOT_FOUND):
         open_identity_ticket(check=check)
     if check.status == IdentityCheck.Status.VERIFIED:

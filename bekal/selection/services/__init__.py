@@ -1,8 +1,9 @@
 """Writes of the selection app: eligibility of a wave, and the selection run's transitions.
 
 draft --commit_seed--> seed_committed --run_selection--> run --review_run--> reviewed
---publish_run--> published. Each transition locks the run, checks its source state and
-writes its audit event in the same transaction.
+--publish_run--> published; seed_committed, run or reviewed --cancel_run--> cancelled.
+Each transition locks the run, checks its source state and writes its audit event in the
+same transaction.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ from bekal.selection.errors import (
     WaveStillOpenError,
 )
 from bekal.selection.models import ProofLogEntry, RevokedRecipient, SelectionRun
+from bekal.selection.services.cancellation import CANCELLABLE as CANCELLABLE
+from bekal.selection.services.cancellation import cancel_run as cancel_run
 
 Status = SelectionRun.Status
 

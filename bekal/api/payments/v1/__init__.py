@@ -1,0 +1,1 @@
+"""The payment partners' API: their signed callbacks on payouts."""

@@ -1,0 +1,3 @@
+from bekal.disbursements.simulator.server import main
+
+main()
