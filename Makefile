@@ -10,9 +10,10 @@ SIZE ?= 1000000
 DURATION ?= 20
 HOLDERS ?= 5000
 EMAILS ?= 2000
+TICKETS ?= 200000
 OVERLOAD ?=
 
-.PHONY: demo test lint wrk bench-signup chaos-signup bench-email bench-exclusion bench-selection bench-marketplace bench-payouts bench-dashboards clean install browser
+.PHONY: demo test lint wrk bench-signup chaos-signup bench-email bench-exclusion bench-selection bench-marketplace bench-payouts bench-dashboards bench-care clean install browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +44,9 @@ test: $(STAMP) browser messages
 
 bench-exclusion: $(STAMP)
 	$(PY) -m bench.exclusion_import
+
+bench-care: $(STAMP)
+	$(PY) -m bench.care_tickets --tickets $(TICKETS)
 
 bench-selection: $(STAMP)
 	$(PY) -m bench.selection --size $(SIZE)

@@ -113,6 +113,9 @@ class Env:
     SMS_GATEWAY_API_KEY: str
     SMS_GATEWAY_TIMEOUT: float
     SMS_SENDER_ID: str
+    #: The secret the SMS gateway signs forwarded replies with (HMAC-SHA256); empty in
+    #: production refuses every forwarded reply. Fixed and public in dev and test.
+    SMS_INBOUND_SECRET: str
     #: A phone number verified by more accounts than this is flagged for review.
     PHONE_MAX_ACCOUNTS: int
     #: Assisted registration desks: the most registrations one desk, and one officer, may
@@ -224,6 +227,8 @@ def read(*, mode: str) -> Env:
         SMS_GATEWAY_API_KEY=_str("SMS_GATEWAY_API_KEY"),
         SMS_GATEWAY_TIMEOUT=float(_str("SMS_GATEWAY_TIMEOUT", "10")),
         SMS_SENDER_ID=_str("SMS_SENDER_ID", "BEKAL"),
+        SMS_INBOUND_SECRET=_str("SMS_INBOUND_SECRET")
+        or (f"bekal-{mode}-sms-inbound-secret-not-for-production" if dev_like else ""),
         PHONE_MAX_ACCOUNTS=_int("PHONE_MAX_ACCOUNTS", 2),
         DESK_DAILY_LIMIT=_int("DESK_DAILY_LIMIT", 40),
         DESK_OFFICER_DAILY_LIMIT=_int("DESK_OFFICER_DAILY_LIMIT", 25),

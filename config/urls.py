@@ -9,6 +9,7 @@ urlpatterns = [
     path("kantor/", include("bekal.web.backoffice.urls")),
     path("meja/", include("bekal.web.desk.urls")),
     path("api/partners/v1/", include("bekal.api.partners.v1.urls")),
+    path("api/sms/", include("bekal.api.sms.urls")),
     path("api/payments/v1/", include("bekal.api.payments.v1.urls")),
     path("", include("bekal.web.portal.urls")),
 ]

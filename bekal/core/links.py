@@ -40,6 +40,10 @@ class PortalLinks(Protocol):
 
     def incentives(self) -> str: ...
 
+    def care_ticket(self, reference: str) -> str: ...
+
+    def profile(self) -> str: ...
+
 
 @functools.cache
 def _load(path: str) -> PortalLinks:

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "bekal.cards",
     "bekal.ledger",
     "bekal.marketplace",
+    "bekal.care",
     "bekal.disbursements",
     "bekal.reporting",
     "bekal.desks",
@@ -288,6 +289,24 @@ STORAGES = {
         }
     ),
 }
+# Care tickets' attachments: encrypted before they reach the storage, like the documents.
+STORAGES["care_attachments"] = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": ENV.DOCUMENT_S3_BUCKET,
+            "endpoint_url": ENV.DOCUMENT_S3_ENDPOINT_URL or None,
+            "location": "care",
+            "default_acl": "private",
+            "file_overwrite": False,
+        },
+    }
+    if ENV.DOCUMENT_S3_BUCKET
+    else {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": BASE_DIR / "var" / "care"},
+    }
+)
 BEKAL_DOCUMENT_RETENTION_DAYS = ENV.DOCUMENT_RETENTION_DAYS
 BEKAL_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 BEKAL_DOCUMENT_MAX_PIXELS = 40_000_000
@@ -367,3 +386,26 @@ LOGGING = {
         "procrastinate": {"level": "WARNING"},
     },
 }
+
+# Care tickets (bekal.care): the working calendar of the SLA clocks (Asia/Jakarta; plus
+# Indonesia's public holidays and cuti bersama from the holidays package), and the targets
+# in working days, after SP4N-LAPOR!. Dates in BEKAL_CARE_EXTRA_CLOSED_DATES (ISO) close too.
+BEKAL_CARE_WORKING_HOURS = ("08:00", "19:00")
+BEKAL_CARE_WORKING_DAYS = [0, 1, 2, 3, 4]
+BEKAL_CARE_EXTRA_CLOSED_DATES: list[str] = []
+BEKAL_CARE_FIRST_RESPONSE_DAYS = 3
+# An officer's answer to a citizen's reply on an answered ticket (Bekal's own choice).
+BEKAL_CARE_UPDATE_DAYS = 3
+BEKAL_CARE_RESOLUTION_DAYS = {
+    "information": 5,
+    "complaint": 5,
+    "identity": 5,
+    "dispute": 14,
+    "fraud": 14,
+    "broker": 14,
+    "field_check": 60,
+}
+BEKAL_CARE_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+# The SMS gateway signs the replies it forwards (HMAC-SHA256) with this shared secret.
+BEKAL_SMS_INBOUND_SECRET = ENV.SMS_INBOUND_SECRET
+BEKAL_SMS_INBOUND_CLOCK_SKEW_SECONDS = 300

@@ -187,3 +187,15 @@ def test_the_demo_has_a_wave_open_to_join_with_its_seed_committed(demo):
     assert not wave.applications.exists()  # nobody in it yet: a newcomer can join
     # and opening it started telling the demo's registrants who passed the test
     assert WaveOpeningAnnouncement.objects.filter(wave=wave).exists()
+
+
+def test_the_demo_has_care_tickets_in_every_state(demo):
+    from bekal.care.models import Ticket, TicketEscalation
+    from bekal.care.selectors import list_queue
+
+    assert set(Ticket.objects.values_list("status", flat=True)) == set(Ticket.Status.values)
+    assert set(Ticket.objects.values_list("channel", flat=True)) >= {"web", "phone", "system"}
+    assert TicketEscalation.objects.filter(level=100).exists()
+    officer = User.objects.get(email="disnaker.kotabengkulu@bekal.example")
+    shown = {t.category for t in list_queue(viewer=officer)}
+    assert "broker" not in shown and "complaint" in shown  # the broker report is restricted

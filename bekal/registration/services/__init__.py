@@ -37,6 +37,7 @@ from bekal.registration.errors import (
     RegistryUnavailableError,
     VillageNotFoundError,
 )
+from bekal.registration.identity_tickets import open_identity_ticket, resolve_identity_tickets
 from bekal.registration.models import (
     Declaration,
     DuplicateNikAttempt,
@@ -380,7 +381,10 @@ def record_identity_answer(
         round=check.round,
     )
     fact_keepers.registrants_changed(user_ids=[check.profile.user_id])
+    if check.status in (IdentityCheck.Status.MISMATCH, IdentityCheck.Status.NOT_FOUND):
+        open_identity_ticket(check=check)
     if check.status == IdentityCheck.Status.VERIFIED:
+        resolve_identity_tickets(check=check)
         # Identity is settled: the KTP photo and selfie are kept only for the retention
         # period from now on.
         mark_verification_ended(owner=check.profile.user, ended_at=check.checked_at)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from bekal.web.backoffice import (
+    care_views,
     catalogue_views,
     exclusion_views,
     payout_views,
@@ -19,6 +20,10 @@ urlpatterns = [
     path("gelombang/<int:number>/", wave_views.wave, name="wave"),
     path("gelombang/<int:number>/batalkan/", wave_views.cancel_run, name="wave_cancel_run"),
     path("gelombang/<int:number>/<str:action>/", wave_views.wave_action, name="wave_action"),
+    path("tiket/", care_views.queue, name="care_queue"),
+    path("tiket/baru/", care_views.new_ticket, name="care_new_ticket"),
+    path("tiket/lampiran/<int:attachment_id>/", care_views.attachment, name="care_attachment"),
+    path("tiket/<str:reference>/", care_views.ticket, name="care_ticket"),
     path("pembayaran/", payout_views.payouts, name="payouts"),
     path("pembayaran/<int:batch_id>/", payout_views.payout_batch, name="payout_batch"),
     path(

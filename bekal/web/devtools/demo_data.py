@@ -43,6 +43,7 @@ from bekal.regions.models import Regency
 from bekal.registration.selectors import is_registration_complete
 from bekal.selection import services as selection
 from bekal.selection.selectors import get_published_outcome
+from bekal.web.devtools.demo_care import load_demo_tickets
 from bekal.web.devtools.demo_catalogue import load_demo_catalogue
 from bekal.web.devtools.demo_desk import load_demo_desk
 from bekal.web.devtools.demo_payouts import load_demo_payouts
@@ -115,6 +116,7 @@ def load_demo_data(*, regencies: tuple[str, ...] = DEMO_REGENCIES) -> list[DemoL
     holders = load_card_holders(admin=admin, regencies=regencies)
     load_trainings(holders=holders, courses=courses)
     ensure_open_wave(admin=admin)
+    load_demo_tickets(participant_email=PARTICIPANT.email, officer_email=OFFICER.email)
     checker = load_demo_payouts(admin=admin, holders=holders, password=PASSWORD)
     load_demo_desk(password=DESK_OFFICER.password)
     from bekal.web.devtools.demo_dashboards import load_dashboard_logins

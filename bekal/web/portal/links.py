@@ -45,3 +45,9 @@ class PortalLinks:
 
     def incentives(self) -> str:
         return _absolute("incentives")
+
+    def care_ticket(self, reference: str) -> str:
+        return _absolute("care_ticket", reference)
+
+    def profile(self) -> str:
+        return _absolute("registration_profile")

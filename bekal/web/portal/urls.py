@@ -28,6 +28,7 @@ urlpatterns = [
     path("tes/", include("bekal.web.portal.assessment_urls")),
     path("gelombang/", include("bekal.web.portal.wave_urls")),
     path("kartu/", include("bekal.web.portal.card_urls")),
+    path("bantuan/", include("bekal.web.portal.care_urls")),
     path("insentif/", include("bekal.web.portal.incentive_urls")),
     # The training marketplace: /pelatihan/, /kartu/pelatihan/<id>/, /sertifikat/<token>/.
     path("", include("bekal.web.portal.training_urls")),
