@@ -261,17 +261,27 @@ class RegionFigures:
     median_first_response_seconds: float | None
 
 
+#: What ticket_figures_by_region groups by: the regency, its province, or nothing (one row).
+FIGURE_GROUPS: dict[str, tuple[str, ...]] = {
+    "regency": ("region_id", "region__name"),
+    "province": ("region__province_id", "region__province__name"),
+    "all": (),
+}
+
+
 def ticket_figures_by_region(
     *,
     region_ids: list[str] | None = None,
     since: dt.datetime | None = None,
     now: dt.datetime | None = None,
+    group: str = "regency",
 ) -> list[RegionFigures]:
     """Per region: tickets open now, open tickets past a deadline now (first response,
     answer to a reply, or resolution), and the median working time to a first response
     of tickets opened since `since` (all time if None). One grouped query; `region_ids`
     narrows it (the caller resolves the viewer's scope). Sensitive categories are counted
-    like any other."""
+    like any other. `group` "province" gives a row per province (region_id: the province's
+    code), "all" one row for every ticket taken (region_id None, no name)."""
     now = now or timezone.now()
     tickets = Ticket.objects.all()
     if region_ids is not None:
@@ -285,19 +295,25 @@ def ticket_figures_by_region(
     answered_q = Q(first_response_working_seconds__isnull=False)
     if since is not None:
         answered_q &= Q(opened_at__gte=since)
-    rows: list[dict[str, Any]] = list(
-        tickets.values("region_id", "region__name")
-        .annotate(
-            open=Count("id", filter=open_q),
-            breached=Count("id", filter=late_q),
-            median=Median("first_response_working_seconds", filter=answered_q),
-        )
-        .order_by("region__name")
-    )
+    figures = {
+        "open": Count("id", filter=open_q),
+        "breached": Count("id", filter=late_q),
+        "median": Median("first_response_working_seconds", filter=answered_q),
+    }
+    fields = FIGURE_GROUPS[group]
+    rows: list[dict[str, Any]]
+    if fields:
+        code, name = fields
+        rows = [
+            {**row, "code": row[code], "name": row[name]}
+            for row in tickets.values(*fields).annotate(**figures).order_by(name)
+        ]
+    else:
+        rows = [{**tickets.aggregate(**figures), "code": None, "name": ""}]
     return [
         RegionFigures(
-            region_id=row["region_id"],
-            region_name=row["region__name"] or "",
+            region_id=row["code"],
+            region_name=row["name"] or "",
             open=row["open"],
             breached=row["breached"],
             median_first_response_seconds=row["median"],

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from bekal.accounts.models import User
 from bekal.core.audit import record_event
 from bekal.reporting.accepted import iter_accepted
+from bekal.reporting.care_figures import CareRow, get_care_figures
 from bekal.reporting.scope import Level, get_area
 from bekal.reporting.selectors import JAKARTA, get_funnel, get_wave, list_region_rows
 from bekal.reporting.stages import STAGES_NOT_YET_COUNTED, Stage
@@ -53,7 +54,8 @@ def _stage_value(counts: dict[str, int], stage: Stage) -> int | str:
 def export_figures(
     *, viewer: User, province_code: str = "", regency_code: str = "", fmt: str, ip: str | None
 ) -> Export:
-    """The funnel of the area and of each province or regency/city in it."""
+    """The funnel and the help desk's figures of the area and of each province or
+    regency/city in it."""
     area = get_area(viewer=viewer, province_code=province_code, regency_code=regency_code)
     record_event(
         action="dashboards.figures_exported",
@@ -63,19 +65,46 @@ def export_figures(
         format=fmt,
     )
     funnel = {step.stage: step.count for step in get_funnel(area=area)}
-    regions = [(area.name, funnel)] + [
-        (row.name, row.counts) for row in list_region_rows(area=area)
+    care = get_care_figures(area=area)
+    care_of = {row.code: row for row in care.rows if row.code is not None}
+    regions: list[tuple[str, dict[str, int] | None, CareRow | None]] = [
+        (area.name, funnel, care.area)
     ]
+    regions += [
+        (row.name, row.counts, care_of.get(row.code) if row.code else None)
+        for row in list_region_rows(area=area)
+    ]
+    # Tickets without a region (the programme office's queue) have no funnel of their own.
+    regions += [(row.name, None, row) for row in care.rows if row.code is None]
     code = area.regency_code or area.province_code or "nasional"
     return Export(
         filename=f"angka-{code}-{timezone.localtime(timezone.now(), JAKARTA):%Y%m%d-%H%M%S}",
         title=_("Figures: %(area)s") % {"area": area.name},
         stamp=_stamp(viewer),
-        header=[_("Region"), *(str(stage.label) for stage in Stage)],
+        header=[
+            _("Region"),
+            *(str(stage.label) for stage in Stage),
+            _("Open tickets"),
+            _("Tickets past a deadline"),
+            _("Median working minutes to a first response (tickets of the last %(days)s days)")
+            % {"days": care.period_days},
+        ],
         rows=(
-            [name, *(_stage_value(counts, stage) for stage in Stage)] for name, counts in regions
+            [
+                name,
+                *(_stage_value(counts, stage) if counts is not None else "" for stage in Stage),
+                *_care_values(care_row),
+            ]
+            for name, counts, care_row in regions
         ),
     )
+
+
+def _care_values(row: CareRow | None) -> list[int | str]:
+    if row is None:
+        return ["", "", ""]
+    median = row.median_first_response_seconds
+    return [row.open, row.breached, "" if median is None else round(median / 60)]
 
 
 @transaction.atomic

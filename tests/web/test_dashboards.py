@@ -12,6 +12,7 @@ from django.urls import URLPattern, reverse
 
 from bekal.core.models import AuditEvent
 from bekal.web.dashboards import urls as dashboard_urls
+from tests.care.factories import ticket
 from tests.identity.documents_support import use_tmp_document_storage
 from tests.reporting.people import officer, programme_office, province_officer
 from tests.reporting.walk import Walk
@@ -172,7 +173,10 @@ def test_no_dashboard_url_shows_kota_bengkulu_to_anyone_outside_it(client, selec
         "other_province": lambda: province_officer("32"),
         "citizen": lambda: selected_siti.person,
     }[who]()
+    ticket(selected_siti.person, region="17.71")  # a help desk ticket of Kota Bengkulu
     client.force_login(viewer)
+    if who == "neighbour":  # the ticket counts in the city only
+        assert client.get(reverse("dashboards:overview")).context["care"].area.open == 0
 
     for url in _every_dashboard_url():
         response = client.get(url)

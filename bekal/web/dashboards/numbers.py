@@ -4,6 +4,7 @@ without Django's number_format per cell (a page shows a few thousand)."""
 from __future__ import annotations
 
 from django.utils.formats import get_format
+from django.utils.translation import gettext as _
 
 
 def separators() -> tuple[str, str]:
@@ -20,3 +21,16 @@ def format_number(value: int | float | None, decimals: int = 0) -> str:
 
 def format_percent(value: float | None) -> str:
     return "-" if value is None else format_number(value, 2) + "%"
+
+
+def format_duration(seconds: float | None) -> str:
+    """A working time to the minute: "2 jam 5 menit", "45 menit"; "-" when there is none."""
+    if seconds is None:
+        return "-"
+    hours, minutes = divmod(round(seconds / 60), 60)
+    if hours:
+        return _("%(hours)s h %(minutes)s min") % {
+            "hours": format_number(hours),
+            "minutes": minutes,
+        }
+    return _("%(minutes)s min") % {"minutes": minutes}

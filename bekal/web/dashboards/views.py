@@ -26,6 +26,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from bekal.core.errors import DomainError
 from bekal.reporting import accepted as accepted_lists
 from bekal.reporting import exports, selectors
+from bekal.reporting.care_figures import CareFigures, get_care_figures
 from bekal.reporting.errors import OutsideScopeError
 from bekal.reporting.scope import Area, Level, get_area
 from bekal.reporting.stages import WaveFigure
@@ -121,8 +122,23 @@ def overview(request: HttpRequest) -> HttpResponse:
         ),
         "waves": selectors.list_wave_rows(area=area),
         "region_param": "provinsi" if area.level == Level.NATIONAL else "wilayah",
+        **_care(area),
     }
     return render(request, "dashboards/overview.html", context)
+
+
+def _care(area: Area) -> dict[str, Any]:
+    care: CareFigures = get_care_figures(area=area)
+    if care.rows:
+        items = [(row.name, row.open, "") for row in care.rows]
+        title = _("Open tickets by region")
+    else:
+        items = [
+            (_("Open tickets"), care.area.open, ""),
+            (_("Past a deadline"), care.area.breached, ""),
+        ]
+        title = _("Help desk tickets")
+    return {"care": care, "care_chart": charts.bar_chart(items, chart_id="care", title=title)}
 
 
 @figures_page

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from bekal.web.dashboards.numbers import format_number, format_percent
+from bekal.web.dashboards.numbers import format_duration, format_number, format_percent
 
 register = template.Library()
 
@@ -17,3 +17,8 @@ def angka(value: int | float | None) -> str:
 @register.filter
 def persen(value: float | None) -> str:
     return format_percent(value)
+
+
+@register.filter
+def durasi(value: float | None) -> str:
+    return format_duration(value)
