@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from playwright.sync_api import Page, expect
 
+from bekal.care.models import Ticket
 from bekal.disbursements.models import Instalment
 from bekal.registration.models import Profile
 from bekal.reporting.services import find_drift
@@ -51,6 +52,9 @@ def test_the_city_officer_reads_the_figures_opens_the_accepted_list_and_exports_
     # Given the demo, whose registrants of Kota Bengkulu gave their domicile there
     in_the_city = Profile.objects.filter(domicile_regency_id="17.71").count()
     assert in_the_city >= 6
+    open_in_the_city = (
+        Ticket.objects.filter(region_id="17.71").exclude(status=Ticket.Status.RESOLVED).count()
+    )
     paid_in_the_city = (
         Instalment.objects.filter(
             status=Instalment.Status.PAID,
@@ -79,6 +83,10 @@ def test_the_city_officer_reads_the_figures_opens_the_accepted_list_and_exports_
     expect(paid).not_to_contain_text("belum tersedia")
     expect(funnel.get_by_role("row", name="Akun dikonfirmasi")).to_be_visible()
     expect(page.get_by_role("img", name="Akun dibuat per jam (48 jam terakhir)")).to_be_visible()
+    # And the help desk's tickets of the city, a chart with its table
+    expect(page.get_by_role("img", name="Tiket layanan bantuan")).to_be_visible()
+    care = page.get_by_role("table").filter(has_text="Tiket per wilayah")
+    expect(care.get_by_role("row", name="Kota Bengkulu")).to_contain_text(str(open_in_the_city))
     keep_screenshot(page, "dashboard-city")
     expect_accessible(page, "dashboard of a city")
 
