@@ -129,6 +129,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 def _care(area: Area) -> dict[str, Any]:
     care: CareFigures = get_care_figures(area=area)
+    items: list[tuple[Any, int | None, str]]
     if care.rows:
         items = [(row.name, row.open, "") for row in care.rows]
         title = _("Open tickets by region")
