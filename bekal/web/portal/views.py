@@ -38,7 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "portal/landing.html")
     if staff.is_staff_viewer(request.user):
         return redirect("backoffice:registrants")
-    if request.user.role == User.Role.PROVINCE_OFFICER:  # type: ignore[union-attr]
+    if request.user.role == User.Role.PROVINCE_OFFICER:
         # A province officer's work is the province's figures; they have no registrants page.
         return redirect("dashboards:overview")
     journey = get_journey(user=request.user)
