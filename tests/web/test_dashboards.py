@@ -188,3 +188,22 @@ def test_a_visitor_who_is_not_signed_in_is_sent_to_log_in(client, selected_siti)
         response = client.get(url)
         assert response.status_code == 302, url
         assert "/masuk/" in response["Location"] or "login" in response["Location"], url
+
+
+def test_a_province_officer_signing_in_lands_on_the_province_dashboard(client):
+    client.force_login(province_officer("17"))
+
+    landing = client.get("/")
+
+    assert landing.status_code == 302
+    assert landing["Location"] == reverse("dashboards:overview")
+    assert "Dasbor: Bengkulu" in client.get(landing["Location"]).content.decode()
+
+
+def test_the_staff_front_page_leads_to_the_figures(client):
+    client.force_login(officer("17.71"))
+
+    front = client.get(reverse("backoffice:registrants")).content.decode()
+
+    assert f'href="{reverse("dashboards:overview")}"' in front
+    assert "Angka wilayah Anda" in front

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bekal.accounts import services as accounts
+from bekal.accounts.models import User
 from bekal.accounts.services import InvalidSignUpError
 from bekal.core.errors import DomainError
 from bekal.disbursements.selectors import get_incentive_overview
@@ -37,6 +38,9 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "portal/landing.html")
     if staff.is_staff_viewer(request.user):
         return redirect("backoffice:registrants")
+    if request.user.role == User.Role.PROVINCE_OFFICER:
+        # A province officer's work is the province's figures; they have no registrants page.
+        return redirect("dashboards:overview")
     journey = get_journey(user=request.user)
     training = get_training_overview(user=request.user)
     incentives = get_incentive_overview(user=request.user)
