@@ -42,6 +42,7 @@ class SubjectKind(models.TextChoices):
     IDENTITY_CHECK = "identity_check", _("Identity check")
     SELECTION_RESULT = "selection_result", _("Selection result")
     PAYOUT_INSTALMENT = "payout_instalment", _("Incentive instalment")
+    PAYOUT_ACCOUNT = "payout_account", _("Payout account")
     RECONCILIATION = "reconciliation", _("Payment reconciliation")
 
 

@@ -44,6 +44,9 @@ class PortalLinks(Protocol):
 
     def profile(self) -> str: ...
 
+    #: The citizen's help pages (/bantuan/): questions and complaints as care tickets.
+    def care(self) -> str: ...
+
 
 @functools.cache
 def _load(path: str) -> PortalLinks:

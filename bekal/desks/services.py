@@ -260,8 +260,14 @@ def desk_notice_text(*, registration: AssistedRegistration, language: str) -> st
             "desk": desk.name,
             "officer": registration.officer.full_name,
             "link": portal_links().phone_password(),
-            "complaints": settings.BEKAL_DESK_COMPLAINTS,
+            "complaints": complaints_line(),
         }
+
+
+def complaints_line() -> str:
+    """Where a citizen complains of the desk: Bekal's own help pages (/bantuan/), unless
+    DESK_COMPLAINTS names another line."""
+    return str(settings.BEKAL_DESK_COMPLAINTS) or portal_links().care()
 
 
 def _queue_desk_notice(registration: AssistedRegistration) -> None:

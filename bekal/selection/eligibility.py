@@ -18,7 +18,7 @@ Per row:
                       "during the pandemic", never after the closing date)
   latest_birth_date, earliest_birth_date
                       the closing date's bounds for the ages (age() semantics)
-  earlier_selected, already_selected
+  earlier_selected, earlier_paid, already_selected
                       the waves that selected the person against the published waves of
                       earlier scheme years, and of this year's other waves
   kk_recipients       the *other* people of the KK who were selected (the family's count,
@@ -124,6 +124,9 @@ def _facts(
     if wave_id is not None:
         waves = waves.exclude(pk=wave_id)
     earlier = [w for w, code in waves.values_list("pk", "scheme__code") if code < scheme.code]
+    earlier_codes = sorted(
+        set(Scheme.objects.filter(code__lt=scheme.code).values_list("code", flat=True))
+    )
     same_year = list(waves.filter(scheme__code=scheme.code).values_list("pk", flat=True))
     latest_birth = years_before(day, scheme.min_age)
     earliest_birth = (
@@ -164,6 +167,8 @@ def _facts(
                {s.param(scheme.max_recipients_per_kk)}::integer AS max_per_kk,
                COALESCE(f.recipient_waves && {s.param(earlier)}::integer[], false)
                    AS earlier_selected,
+               COALESCE(f.paid_schemes && {s.param(earlier_codes)}::varchar[], false)
+                   AS earlier_paid,
                COALESCE(f.recipient_waves && {s.param(same_year)}::integer[], false)
                    AS already_selected,
                COALESCE(f.revoked, false) AS revoked

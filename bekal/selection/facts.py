@@ -6,7 +6,8 @@ date is a comparison with it), the identity check's status and citizenship, a pa
 test, the profile's declarations, the exclusion lists holding the NIK (a bit per list
 kind for entries valid on every day; for entries with dates, whose day decides, their
 bits and dates as three aligned arrays), the waves whose published run selected the
-person, how many of the family (KK) were selected, and a revoked card.
+person, how many of the family (KK) were selected, a revoked card, and the schemes of
+which an incentive instalment was paid to the person.
 
 Every change those facts derive from refreshes the rows it touches, in its own
 transaction:
@@ -16,6 +17,8 @@ transaction:
   assessment    scored test attempts (fact_keepers.registrants_changed)
   programmes    an imported exclusion list: the NIKs on it, and everyone the list's
                 kind marked before (fact_keepers.exclusion_list_replaced)
+  disbursements an instalment paid, or its payment returned
+                (fact_keepers.registrants_changed)
   selection     a published run: everyone in the selected people's families; a revoked
                 card (called directly by bekal.selection.services)
 
@@ -42,7 +45,7 @@ KIND_BITS: dict[str, int] = LIST_BITS
 _COLUMNS = (
     "user_id, regency_id, birth_date, identity_status, citizenship, test_passed, in_school,"
     " in_excluded_occupation, listed, dated_bits, dated_from, dated_to, recipient_waves,"
-    " family_recipients, revoked"
+    " family_recipients, revoked, paid_schemes"
 )
 
 
@@ -97,6 +100,13 @@ def computed_sql(scope: str) -> str:
             SELECT k.kk_index, count(*) AS n FROM picked JOIN kin k USING (user_id)
             GROUP BY k.kk_index
         ),
+        paid AS (
+            SELECT i.user_id, array_agg(DISTINCT s.code ORDER BY s.code) AS codes
+            FROM disbursements_instalment i
+            JOIN programmes_scheme s ON s.id = i.scheme_id
+            WHERE i.status = 'paid' AND i.user_id IN (SELECT user_id FROM people)
+            GROUP BY i.user_id
+        ),
         passed AS (
             SELECT DISTINCT t.user_id FROM assessment_attempt t
             WHERE t.passed AND t.user_id IN (SELECT user_id FROM people)
@@ -109,7 +119,8 @@ def computed_sql(scope: str) -> str:
                l.dated_bits, l.dated_from, l.dated_to,
                COALESCE(w.waves, '{{}}') AS recipient_waves,
                COALESCE(f.n, 0)::integer AS family_recipients,
-               v.user_id IS NOT NULL AS revoked
+               v.user_id IS NOT NULL AS revoked,
+               COALESCE(d.codes, '{{}}') AS paid_schemes
         FROM people p
         LEFT JOIN registration_identitycheck c ON c.profile_id = p.id
         LEFT JOIN passed t ON t.user_id = p.user_id
@@ -117,6 +128,7 @@ def computed_sql(scope: str) -> str:
         LEFT JOIN picked w ON w.user_id = p.user_id
         LEFT JOIN family f ON f.kk_index = p.kk_index
         LEFT JOIN selection_revokedrecipient v ON v.user_id = p.user_id
+        LEFT JOIN paid d ON d.user_id = p.user_id
     """  # noqa: S608 (table names and constants only)
 
 
@@ -137,7 +149,8 @@ def _refresh(scope: str, params: Sequence[Any]) -> int:
                 listed = EXCLUDED.listed, dated_bits = EXCLUDED.dated_bits,
                 dated_from = EXCLUDED.dated_from, dated_to = EXCLUDED.dated_to,
                 recipient_waves = EXCLUDED.recipient_waves,
-                family_recipients = EXCLUDED.family_recipients, revoked = EXCLUDED.revoked
+                family_recipients = EXCLUDED.family_recipients, revoked = EXCLUDED.revoked,
+                paid_schemes = EXCLUDED.paid_schemes
             """,
             list(params),
         )
@@ -243,12 +256,12 @@ def recount_facts(*, repair: bool = False) -> Drift:
                   AND (r.regency_id, r.birth_date, r.identity_status, r.citizenship,
                        r.test_passed, r.in_school, r.in_excluded_occupation, r.listed,
                        r.dated_bits, r.dated_from, r.dated_to, r.recipient_waves,
-                       r.family_recipients, r.revoked)
+                       r.family_recipients, r.revoked, r.paid_schemes)
                   IS DISTINCT FROM
                       (f.regency_id, f.birth_date, f.identity_status, f.citizenship,
                        f.test_passed, f.in_school, f.in_excluded_occupation, f.listed,
                        f.dated_bits, f.dated_from, f.dated_to, f.recipient_waves,
-                       f.family_recipients, f.revoked))
+                       f.family_recipients, f.revoked, f.paid_schemes))
             FROM facts_recount r FULL JOIN selection_registrantfacts f USING (user_id)
             """
         )

@@ -241,6 +241,8 @@ class RegistrantFacts(models.Model):
     #: How many people of this person's KK were selected in published runs (them included).
     family_recipients = models.IntegerField(default=0)
     revoked = models.BooleanField(default=False)
+    #: The schemes (codes) of which an incentive instalment was paid to this person.
+    paid_schemes = ArrayField(models.CharField(max_length=16), default=list, blank=True)
 
     class Meta:
         verbose_name = _("registrant's eligibility facts")

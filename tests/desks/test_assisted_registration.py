@@ -10,6 +10,7 @@ from PIL import Image
 
 from bekal.accounts.errors import PhoneAccountExistsError
 from bekal.accounts.models import PhoneChallenge, User
+from bekal.core.links import portal_links
 from bekal.core.models import AuditEvent
 from bekal.desks import services
 from bekal.desks.errors import (
@@ -69,7 +70,8 @@ def test_activation_tells_the_citizen_by_sms_where_when_and_by_whom_and_how_to_c
     (notice,) = sms_to(E164, kind=services.DESK_NOTICE_KIND)
     assert "Meja Pendaftaran Disnaker Kota Bengkulu" in notice.body
     assert "Budi Hartono" in notice.body
-    assert "www.lapor.go.id" in notice.body
+    assert portal_links().care() in notice.body  # Bekal's own help pages
+    assert portal_links().care().endswith("/bantuan/")
     assert "/sandi/ponsel/" in notice.body
     assert registration.activated_at is not None
 

@@ -35,14 +35,14 @@ def test_an_applicant_meeting_every_rule_is_eligible_and_the_decision_says_under
     # when the wave is evaluated
     report = services.evaluate_eligibility(wave=w)
 
-    # then the applicant is eligible, under the wave's 2023 scheme version and rules 2023.2
+    # then the applicant is eligible, under the wave's 2023 scheme version and rules 2023.3
     decision = decide(application)
     assert (report.applicants, report.eligible) == (1, 1)
     assert decision.eligible and decision.reasons == []
     assert (decision.scheme.code, decision.scheme_version, decision.rules_version) == (
         "2023",
         w.scheme.version,
-        "2023.2",
+        "2023.3",
     )
     assert decision.inputs["age"] == 30
     assert decision.inputs["closing_date"] == closing_date(w).isoformat()
@@ -103,7 +103,7 @@ def test_65_is_eligible_under_2020_which_has_no_upper_age():
     services.evaluate_eligibility(wave=w)
 
     assert decide(application).eligible
-    assert decide(application).rules_version == "2020.2"
+    assert decide(application).rules_version == "2020.3"
 
 
 @pytest.mark.parametrize(
@@ -184,8 +184,9 @@ def test_a_second_nik_of_one_kk_may_still_be_selected():
     assert decide(second).inputs["kk_recipients"] == 1
 
 
-def test_a_2020_recipient_is_an_earlier_recipient_in_a_2023_wave():
-    # given someone selected in a published 2020 wave
+def test_a_2020_selection_without_a_payment_is_no_earlier_recipient_in_a_2023_wave():
+    # given someone selected in a published 2020 wave, never paid (decision 0013: the
+    # incentive received is a paid instalment, tests/disbursements/test_earlier_recipient_paid)
     w2020, run2020 = wave(scheme="2020")
     recipient = Person()
     (first,) = join(w2020, [recipient])
@@ -196,8 +197,8 @@ def test_a_2020_recipient_is_an_earlier_recipient_in_a_2023_wave():
 
     services.evaluate_eligibility(wave=w)
 
-    assert decide(again).reasons == ["earlier_recipient"]
-    assert decide(again).inputs["earlier_selected"] is True
+    assert decide(again).reasons == []
+    assert decide(again).inputs["earlier_paid"] is False
 
 
 def test_an_earlier_recipient_list_entry_is_an_earlier_recipient():
@@ -318,10 +319,13 @@ def test_a_recipient_is_not_counted_among_their_own_family_s_recipients():
 
 
 def test_checking_one_applicant_gives_the_wave_s_decision_for_every_kind_of_fact():
-    # given a 2020 recipient and two members of one family selected in published waves
+    # given a 2020 recipient (selected, and on the earlier-recipients list: no payouts
+    # here) and two members of one family selected in published waves
     w2020, run2020 = wave(scheme="2020")
-    (recipient,) = join(w2020, [Person()])
+    paid_2020 = Person()
+    (recipient,) = join(w2020, [paid_2020])
     publish(run2020)
+    exclusion_list("earlier_recipient", [paid_2020.nik])
     kk = "1771010101200004"
     earlier, earlier_run = wave()
     join(earlier, [Person(kk=kk), Person(kk=kk)])

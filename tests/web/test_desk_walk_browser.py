@@ -221,6 +221,11 @@ def test_an_officer_registers_a_walk_in_citizen_without_email_who_then_takes_the
     expect_accessible(office, "desk receipt")
     keep_screenshot(office, "desk-receipt")
     look()
+    # and Budi can open a care ticket for Siti from it, by the desk channel
+    office.get_by_role("link", name="Buka tiket layanan untuknya").click()
+    expect(office.get_by_role("heading", level=1)).to_have_text("Buka tiket untuk warga")
+    expect(office.get_by_label("Bagaimana warga menghubungi Anda?")).to_have_value("desk")
+    office.go_back()
 
     # And every record of the registration is stamped with the desk and Budi
     siti = User.objects.get(full_name="Siti Aminah")

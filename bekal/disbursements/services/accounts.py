@@ -29,7 +29,11 @@ from bekal.accounts.selectors import get_current_phone
 from bekal.core.audit import record_event
 from bekal.core.crypto import blind_index, decrypt, encrypt
 from bekal.disbursements import errors
-from bekal.disbursements.care_seam import record_name_mismatch
+from bekal.disbursements.care_seam import (
+    record_close_match_waiting,
+    record_name_mismatch,
+    resolve_payout_tickets,
+)
 from bekal.disbursements.models import EWALLETS, Instalment, LinkRequest, PayoutAccount
 from bekal.disbursements.names import NameMatch, compare_names
 from bekal.disbursements.providers import get_provider
@@ -106,7 +110,12 @@ def request_account_link(
         raise errors.AccountClosedError(field="number")
     comparison = compare_names(registered=_registered_name(user), holder=inquiry.holder_name)
     if comparison.result == NameMatch.NO_MATCH:
-        record_name_mismatch(user=user, channel=channel, holder_name=inquiry.holder_name)
+        record_name_mismatch(
+            user=user,
+            channel=channel,
+            holder_name=inquiry.holder_name,
+            number_index=number_index(account_number),
+        )
         raise errors.NameMismatchError(field="number", holder=inquiry.holder_name)
     if comparison.result == NameMatch.NOT_POSSIBLE:
         raise errors.NameNotComparableError(field="number")
@@ -247,6 +256,9 @@ def _activate(
     link.save(update_fields=["status"])
     if status == PayoutAccount.Status.ACTIVE:
         reopen_failed_instalments(user=user, now=now)
+        resolve_payout_tickets(user=user)
+    else:
+        record_close_match_waiting(account=account)
     record_event(
         action="disbursements.account_changed" if previous else "disbursements.account_linked",
         actor=user,
@@ -276,6 +288,7 @@ def confirm_close_match(*, account: PayoutAccount, officer: User) -> PayoutAccou
     account.activated_at = now
     account.save(update_fields=["status", "confirmed_by", "activated_at", "updated_at"])
     reopen_failed_instalments(user=account.user, now=now)
+    resolve_payout_tickets(user=account.user)
     record_event(
         action="disbursements.account_name_confirmed",
         actor=officer,

@@ -17,6 +17,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from bekal.core import fact_keepers
 from bekal.core.crypto import decrypt
 from bekal.disbursements import notices, postings
 from bekal.disbursements.models import Attempt, Batch, Instalment, PayoutAccount, ProviderEvent
@@ -180,6 +181,8 @@ def _succeed(
     instalment.paid_at = now
     instalment.failure_code = ""
     instalment.save(update_fields=["status", "paid_at", "failure_code", "updated_at"])
+    # "Received the incentive" is an eligibility fact of later waves (decision 0013).
+    fact_keepers.registrants_changed(user_ids=[instalment.user_id])
     notices.tell_paid(instalment=instalment, account=attempt.account)
 
 
@@ -224,6 +227,7 @@ def _return(attempt: Attempt, instalment: Instalment, via: str, now: dt.datetime
     instalment.failure_code = "returned"
     instalment.paid_at = None
     instalment.save(update_fields=["status", "failure_code", "paid_at", "updated_at"])
+    fact_keepers.registrants_changed(user_ids=[instalment.user_id])  # no longer paid
     notices.tell_failed(instalment=instalment, account=attempt.account)
 
 

@@ -21,7 +21,9 @@ Facts every predicate may use (one row per applicant):
   the closing date), assisted_in_window (on a social-assistance list on a day of the
   scheme's window, never after the closing date), kk_recipients (other people of the
   same KK selected in published runs), max_per_kk, earlier_selected (selected in a
-  published run of an earlier scheme year), already_selected (selected in a published
+  published run of an earlier scheme year), earlier_paid (an incentive instalment of an
+  earlier scheme year was paid: "received the incentive", decision 0013),
+  already_selected (selected in a published
   run of another wave of this scheme year), revoked (a revoked card holder),
   closing_date.
 """

@@ -67,8 +67,8 @@ ON_STUDENT_LIST = on_list("student")
 SOCIAL_ASSISTANCE = Rule("social_assistance", "assisted_in_window", ("assisted_in_window",))
 EARLIER_RECIPIENT = Rule(
     "earlier_recipient",
-    f"listed_bits & {LIST_BITS['earlier_recipient']} <> 0 OR earlier_selected",
-    ("listed_kinds", "earlier_selected"),
+    f"listed_bits & {LIST_BITS['earlier_recipient']} <> 0 OR earlier_paid",
+    ("listed_kinds", "earlier_paid"),
 )
 ALREADY_SELECTED = Rule("already_selected", "already_selected", ("already_selected",))
 KK_LIMIT = Rule("kk_limit", "kk_recipients >= max_per_kk", ("kk_recipients", "max_per_kk"))

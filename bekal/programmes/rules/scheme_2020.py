@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from bekal.programmes.models import Scheme
 
 #: 2020.2: `not_citizen`; other social assistance counts over the scheme's window.
-VERSION = "2020.2"
+#: 2020.3: an earlier recipient is one paid an incentive of an earlier scheme year.
+VERSION = "2020.3"
 
 
 def rule_set(scheme: Scheme) -> list[Rule]:

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from bekal.programmes.models import Scheme
 
 #: 2023.2: `not_citizen`; other social assistance (if excluded) over the scheme's window.
-VERSION = "2023.2"
+#: 2023.3: an earlier recipient is one paid an incentive of an earlier scheme year.
+VERSION = "2023.3"
 
 
 def rule_set(scheme: Scheme) -> list[Rule]:

@@ -264,7 +264,7 @@ def receipt(request: HttpRequest, registration_id: int) -> HttpResponse:
             "steps": selectors.list_steps(registration=registration),
             "cards": _photo_cards(registration),
             "phone": get_phone_status(user=registration.citizen),
-            "complaints": settings.BEKAL_DESK_COMPLAINTS,
+            "complaints": services.complaints_line(),
             "step": 5,
         },
     )

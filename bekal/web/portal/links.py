@@ -51,3 +51,6 @@ class PortalLinks:
 
     def profile(self) -> str:
         return _absolute("registration_profile")
+
+    def care(self) -> str:
+        return _absolute("care_tickets")
